@@ -1,0 +1,35 @@
+//! The one place where core errors become JS errors.
+
+use crate::core::error::{CryptoError, KeyError};
+use napi::{Error, Status};
+
+/// Converts a core error into a JS `Error`: malformed input is `InvalidArg`,
+/// a failed operation `GenericFailure`. The message is the core's, which never
+/// contains input bytes.
+pub fn to_js(err: CryptoError) -> Error {
+    let status = match err {
+        CryptoError::Key(_)
+        | CryptoError::InvalidVerifyingKey
+        | CryptoError::SealedTooShort { .. } => Status::InvalidArg,
+        _ => Status::GenericFailure,
+    };
+    Error::new(status, err.to_string())
+}
+
+/// `?`-friendly conversion of core results for the bindings.
+pub trait OrThrow<T> {
+    /// Maps the error to a JS error with [`to_js`].
+    fn or_throw(self) -> napi::Result<T>;
+}
+
+impl<T> OrThrow<T> for Result<T, CryptoError> {
+    fn or_throw(self) -> napi::Result<T> {
+        self.map_err(to_js)
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, KeyError> {
+    fn or_throw(self) -> napi::Result<T> {
+        self.map_err(|e| to_js(e.into()))
+    }
+}

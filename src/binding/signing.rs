@@ -1,0 +1,100 @@
+//! Binds the Ed25519 exports: the cojson-level ones that take prefixed ids as
+//! UTF-8 bytes (`sign`, `verify`, `getSignerId`) and the raw-bytes ones.
+
+use crate::binding::bytes::to_js_bytes;
+use crate::binding::error::OrThrow;
+use crate::core::ed25519;
+use crate::core::keys::{Signature, SignerId, SignerSecret};
+use napi::bindgen_prelude::Uint8Array;
+use napi::Result;
+use napi_derive::napi;
+
+/// 32 random bytes: a new Ed25519 signing key seed.
+#[napi(catch_unwind)]
+pub fn new_ed25519_signing_key() -> Result<Uint8Array> {
+    let secret = ed25519::new_signer_secret().or_throw()?;
+    Ok(to_js_bytes(*secret.as_bytes()))
+}
+
+/// The `signer_z…` id of a `signerSecret_z…` given as UTF-8 bytes.
+#[napi(catch_unwind)]
+pub fn get_signer_id(secret: &[u8]) -> Result<String> {
+    let secret = SignerSecret::parse_utf8(secret).or_throw()?;
+    Ok(ed25519::signer_id(&secret).to_text())
+}
+
+/// Signs `message` with a `signerSecret_z…` given as UTF-8 bytes. Returns a
+/// `signature_z…`.
+#[napi(catch_unwind)]
+pub fn sign(message: &[u8], secret: &[u8]) -> Result<String> {
+    let secret = SignerSecret::parse_utf8(secret).or_throw()?;
+    Ok(ed25519::sign(&secret, message).to_text())
+}
+
+/// Verifies a `signature_z…` over `message` by a `signer_z…`, both given as
+/// UTF-8 bytes. Returns `false` for a signature that does not verify; throws
+/// for malformed ids and signatures.
+#[napi(catch_unwind)]
+pub fn verify(signature: &[u8], message: &[u8], id: &[u8]) -> Result<bool> {
+    let signature = Signature::parse_utf8(signature).or_throw()?;
+    let id = SignerId::parse_utf8(id).or_throw()?;
+    ed25519::verify(&id, message, &signature).or_throw()
+}
+
+/// Signs `message` with a raw 32-byte signing key. Returns 64 bytes.
+#[napi(catch_unwind)]
+pub fn ed25519_sign(signing_key: &[u8], message: &[u8]) -> Result<Uint8Array> {
+    let secret = SignerSecret::from_slice(signing_key).or_throw()?;
+    Ok(to_js_bytes(*ed25519::sign(&secret, message).as_bytes()))
+}
+
+/// Same as `ed25519Sign`.
+#[napi(catch_unwind)]
+pub fn ed25519_signing_key_sign(signing_key: &[u8], message: &[u8]) -> Result<Uint8Array> {
+    ed25519_sign(signing_key, message)
+}
+
+/// Verifies a raw 64-byte signature by a raw 32-byte public key. Returns
+/// `false` for a signature that does not verify; throws for wrong lengths and
+/// for 32 bytes that are not a public key.
+#[napi(catch_unwind)]
+pub fn ed25519_verify(verifying_key: &[u8], message: &[u8], signature: &[u8]) -> Result<bool> {
+    let id = SignerId::from_slice(verifying_key).or_throw()?;
+    let signature = Signature::from_slice(signature).or_throw()?;
+    ed25519::verify(&id, message, &signature).or_throw()
+}
+
+/// Checks that `bytes` is a 32-byte signing key and returns a copy.
+#[napi(catch_unwind)]
+pub fn ed25519_signing_key_from_bytes(bytes: &[u8]) -> Result<Uint8Array> {
+    let secret = SignerSecret::from_slice(bytes).or_throw()?;
+    Ok(to_js_bytes(*secret.as_bytes()))
+}
+
+/// The 32-byte public key of a raw 32-byte signing key.
+#[napi(catch_unwind)]
+pub fn ed25519_signing_key_to_public(signing_key: &[u8]) -> Result<Uint8Array> {
+    let secret = SignerSecret::from_slice(signing_key).or_throw()?;
+    Ok(to_js_bytes(*ed25519::signer_id(&secret).as_bytes()))
+}
+
+/// Same as `ed25519SigningKeyToPublic`.
+#[napi(catch_unwind)]
+pub fn ed25519_verifying_key(signing_key: &[u8]) -> Result<Uint8Array> {
+    ed25519_signing_key_to_public(signing_key)
+}
+
+/// Checks that `bytes` is a 32-byte Ed25519 public key and returns a copy.
+#[napi(catch_unwind)]
+pub fn ed25519_verifying_key_from_bytes(bytes: &[u8]) -> Result<Uint8Array> {
+    let id = SignerId::from_slice(bytes).or_throw()?;
+    ed25519::verifying_key(&id).or_throw()?;
+    Ok(to_js_bytes(*id.as_bytes()))
+}
+
+/// Checks that `bytes` is 64 bytes long and returns a copy.
+#[napi(catch_unwind)]
+pub fn ed25519_signature_from_bytes(bytes: &[u8]) -> Result<Uint8Array> {
+    let signature = Signature::from_slice(bytes).or_throw()?;
+    Ok(to_js_bytes(*signature.as_bytes()))
+}

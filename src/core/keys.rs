@@ -1,0 +1,168 @@
+//! cojson's prefixed ids and keys, parsed once into fixed-size values.
+//!
+//! | type | text form | bytes |
+//! |---|---|---|
+//! | [`SignerSecret`] | `signerSecret_z…` | 32, Ed25519 seed |
+//! | [`SignerId`] | `signer_z…` | 32, Ed25519 public key |
+//! | [`Signature`] | `signature_z…` | 64 |
+//! | [`SealerSecret`] | `sealerSecret_z…` | 32, X25519 secret |
+//! | [`SealerId`] | `sealer_z…` | 32, X25519 public key |
+//! | [`KeySecret`] | `keySecret_z…` | 32, XSalsa20 key |
+//!
+//! Secret types wipe their bytes when dropped and print as `<redacted>`.
+
+use crate::core::base58;
+use crate::core::error::KeyError;
+use std::fmt;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Splits `text` at the exact `prefix`, or says which prefix was expected.
+fn strip<'a>(text: &'a str, prefix: &'static str, what: &'static str) -> Result<&'a str, KeyError> {
+    text.strip_prefix(prefix)
+        .ok_or(KeyError::Prefix { what, prefix })
+}
+
+/// Reads UTF-8 bytes as text, for the functions that take ids as bytes.
+pub fn utf8<'a>(bytes: &'a [u8], what: &'static str) -> Result<&'a str, KeyError> {
+    std::str::from_utf8(bytes).map_err(|_| KeyError::Utf8 { what })
+}
+
+/// Copies a raw buffer into a fixed-size array, or names the length problem.
+pub fn fixed<const N: usize>(bytes: &[u8], what: &'static str) -> Result<[u8; N], KeyError> {
+    bytes.try_into().map_err(|_| KeyError::Length {
+        what,
+        expected: N,
+        got: bytes.len(),
+    })
+}
+
+macro_rules! prefixed_type {
+    ($(#[$doc:meta])* $name:ident, $len:expr, $prefix:expr, $what:expr, secret) => {
+        $(#[$doc])*
+        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
+        pub struct $name([u8; $len]);
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "(<redacted>)"))
+            }
+        }
+
+        prefixed_type!(@common $name, $len, $prefix, $what);
+    };
+    ($(#[$doc:meta])* $name:ident, $len:expr, $prefix:expr, $what:expr, public) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name([u8; $len]);
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.to_text())
+            }
+        }
+
+        prefixed_type!(@common $name, $len, $prefix, $what);
+    };
+    (@common $name:ident, $len:expr, $prefix:expr, $what:expr) => {
+        impl $name {
+            /// The exact prefix of the text form.
+            pub const PREFIX: &'static str = $prefix;
+            /// What this value is called in error messages.
+            pub const WHAT: &'static str = $what;
+
+            /// Parses the text form (prefix plus base58).
+            pub fn parse(text: &str) -> Result<Self, KeyError> {
+                let mut value = Self([0u8; $len]);
+                base58::decode_into(strip(text, $prefix, $what)?, &mut value.0, $what)?;
+                Ok(value)
+            }
+
+            /// Parses the text form given as UTF-8 bytes.
+            pub fn parse_utf8(bytes: &[u8]) -> Result<Self, KeyError> {
+                Self::parse(utf8(bytes, $what)?)
+            }
+
+            /// Wraps raw bytes.
+            pub fn from_bytes(bytes: [u8; $len]) -> Self {
+                Self(bytes)
+            }
+
+            /// Checks the length of a raw buffer and wraps it.
+            pub fn from_slice(bytes: &[u8]) -> Result<Self, KeyError> {
+                Ok(Self(fixed(bytes, $what)?))
+            }
+
+            /// The raw bytes.
+            pub fn as_bytes(&self) -> &[u8; $len] {
+                &self.0
+            }
+
+            /// The text form: prefix plus base58.
+            pub fn to_text(&self) -> String {
+                let mut out = String::with_capacity($prefix.len() + base58::max_encoded_len($len));
+                out.push_str($prefix);
+                base58::encode_into(&self.0, &mut out);
+                out
+            }
+        }
+    };
+}
+
+prefixed_type!(
+    /// An Ed25519 signing key seed, `signerSecret_z…`.
+    SignerSecret, 32, "signerSecret_z", "signer secret", secret
+);
+prefixed_type!(
+    /// An Ed25519 public key, `signer_z…`.
+    SignerId, 32, "signer_z", "signer ID", public
+);
+prefixed_type!(
+    /// An Ed25519 signature, `signature_z…`.
+    Signature, 64, "signature_z", "signature", public
+);
+prefixed_type!(
+    /// An X25519 secret key, `sealerSecret_z…`.
+    SealerSecret, 32, "sealerSecret_z", "sealer secret", secret
+);
+prefixed_type!(
+    /// An X25519 public key, `sealer_z…`.
+    SealerId, 32, "sealer_z", "sealer ID", public
+);
+prefixed_type!(
+    /// A symmetric XSalsa20 key, `keySecret_z…`.
+    KeySecret, 32, "keySecret_z", "key secret", secret
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_text() {
+        let id = SignerId::from_bytes([9u8; 32]);
+        assert_eq!(SignerId::parse(&id.to_text()).unwrap(), id);
+        assert!(id.to_text().starts_with("signer_z"));
+    }
+
+    #[test]
+    fn prefixes_are_exact() {
+        let text = SealerId::from_bytes([1u8; 32]).to_text();
+        assert_eq!(
+            SealerSecret::parse(&text).unwrap_err(),
+            KeyError::Prefix {
+                what: "sealer secret",
+                prefix: "sealerSecret_z"
+            }
+        );
+        assert!(SealerId::parse(&format!("x{text}")).is_err());
+        // A public id never stands in for a secret: `signer_z` is not `signerSecret_z`.
+        let signer = SignerId::from_bytes([2u8; 32]).to_text();
+        assert!(SignerSecret::parse(&signer).is_err());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = SignerSecret::from_bytes([3u8; 32]);
+        assert_eq!(format!("{secret:?}"), "SignerSecret(<redacted>)");
+    }
+}

@@ -1,0 +1,15 @@
+//! The pure Rust core: every primitive and concept of cojson-native, free of
+//! Node-API types so that it can be tested, fuzzed and benchmarked as plain Rust.
+//!
+//! Ids and keys are parsed once, at the edge, into the fixed-size types of
+//! [`keys`]; everything below works on those types.
+
+pub mod base58;
+pub mod ed25519;
+pub mod error;
+pub mod hash;
+pub mod keys;
+pub mod random;
+pub mod seal;
+pub mod x25519;
+pub mod xsalsa20;
