@@ -1,0 +1,232 @@
+// Child process of fuzz-args.test.mjs: calls the addon's exports with
+// generated arguments until a deadline. Every call must return or throw a JS
+// Error; anything else (a thrown non-Error, a promise, a crash) fails.
+//
+//   node fuzz-child.mjs <mode> <seed> <seconds> <traceFile>
+//
+// Modes: typed (valid arguments with one or two malformed), wild (anything in
+// any position, missing and extra arguments), classes (constructors and
+// methods, also with a wrong `this`), large (64 MiB buffers, a few calls).
+// Before each call its description is written over the start of <traceFile>,
+// so after a crash the parent can say which call it was.
+import { openSync, writeSync } from 'node:fs'
+import { ours, utf8, generator } from './common.mjs'
+import { values } from './fuzz-values.mjs'
+
+const [mode, seedText, secondsText, traceFile] = process.argv.slice(2)
+const g = generator(Number(seedText))
+const v = values(g, ours)
+const deadline = Date.now() + Number(secondsText) * 1000
+const trace = openSync(traceFile, 'w')
+const stats = { mode, seed: Number(seedText), calls: 0, returned: 0, threw: 0, byExport: {} }
+
+/** How each known export is called with valid arguments. */
+const SIGNATURES = {
+  encrypt: ['bytes', 'keySecret', 'nonce'],
+  decrypt: ['bytes', 'keySecret', 'nonce'],
+  encryptXsalsa20: ['key32', 'nonce', 'bytes'],
+  decryptXsalsa20: ['key32', 'nonce', 'bytes'],
+  shortHash: ['json'],
+  generateNonce: ['nonce'],
+  blake3HashOnce: ['bytes'],
+  blake3HashOnceWithContext: ['bytes', 'bytes'],
+  seal: ['bytes', 'sealerSecret', 'sealerId', 'nonce'],
+  unseal: ['sealed', 'sealerSecret', 'sealerId', 'nonce'],
+  getSealerId: ['sealerSecretUtf8'],
+  sealForGroup: ['bytes', 'sealerId', 'nonce'],
+  unsealForGroup: ['sealedGroup', 'sealerSecret', 'nonce'],
+  x25519PublicKey: ['key32'],
+  x25519DiffieHellman: ['key32', 'x25519Pub'],
+  newX25519PrivateKey: [],
+  sign: ['bytes', 'signerSecretUtf8'],
+  verify: ['signatureUtf8', 'bytes', 'signerIdUtf8'],
+  ed25519Sign: ['key32', 'bytes'],
+  ed25519SigningKeySign: ['key32', 'bytes'],
+  getSignerId: ['signerSecretUtf8'],
+  ed25519Verify: ['edPub', 'bytes', 'sig64'],
+  ed25519VerifyingKey: ['key32'],
+  ed25519SigningKeyToPublic: ['key32'],
+  ed25519SigningKeyFromBytes: ['key32'],
+  ed25519VerifyingKeyFromBytes: ['edPub'],
+  ed25519SignatureFromBytes: ['sig64'],
+  newEd25519SigningKey: [],
+}
+
+const sig64 = ours.ed25519Sign(v.key32, utf8('m'))
+const TEXT = {
+  keySecret: v.keySecret,
+  sealerSecret: v.sealerSecret,
+  sealerId: v.sealerId,
+  sealerSecretUtf8: v.sealerSecret,
+  signerSecretUtf8: v.signerSecret,
+  signatureUtf8: v.signature,
+  signerIdUtf8: v.signerId,
+}
+const BYTES = { key32: v.key32, x25519Pub: v.x25519Pub, edPub: v.edPub, sig64, sealed: v.sealed, sealedGroup: v.sealedGroup }
+
+function valid(kind) {
+  if (kind === 'bytes') return g.bytes(g.int(4) === 0 ? g.int(5000) : g.int(64))
+  if (kind === 'nonce') return g.int(3) === 0 ? g.bytes(g.int(100)) : v.nonce
+  if (kind === 'json') return g.int(2) === 0 ? JSON.stringify({ t: g.text(g.int(50)) }) : v.json()
+  if (kind in BYTES) return BYTES[kind]
+  const text = TEXT[kind]
+  return kind.endsWith('Utf8') ? utf8(text) : text
+}
+
+function malformed(kind) {
+  if (g.int(4) === 0) return v.wild()
+  if (kind in TEXT) {
+    const text = v.badText(TEXT[kind])
+    // Mostly in the right representation, sometimes in the other one.
+    const asBytes = kind.endsWith('Utf8') !== (g.int(5) === 0)
+    return asBytes ? utf8(text) : text
+  }
+  if (kind in BYTES) return v.badBytes(BYTES[kind])
+  if (kind === 'json') return g.pick([v.json(), v.deepJson(g.pick([100, 10_000, 1_000_000]), g.int(2) === 0)])
+  return v.badBytes(g.bytes(g.int(64)))
+}
+
+function describe(value) {
+  try {
+    return describeUnsafe(value)
+  } catch {
+    return 'unprintable'
+  }
+}
+
+function describeUnsafe(value) {
+  if (value === null) return 'null'
+  if (value instanceof Uint8Array) return `${value.constructor.name}(${value.length})`
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${value.byteLength}B)`
+  if (typeof value === 'string') return `string(${value.length}:${JSON.stringify(value.slice(0, 24))})`
+  if (typeof value === 'object' || typeof value === 'function') return value?.constructor?.name ?? typeof value
+  if (typeof value === 'symbol') return 'symbol'
+  return `${typeof value}(${String(value)})`
+}
+
+function fail(desc, reason) {
+  process.stdout.write(`${JSON.stringify({ failure: { call: desc, reason }, stats })}\n`)
+  process.exit(3)
+}
+
+/** Runs one call and checks that it returned or threw a JS Error. */
+function check(name, desc, fn) {
+  const padded = `${desc}\n`.padEnd(512)
+  writeSync(trace, padded, 0)
+  stats.calls++
+  stats.byExport[name] = (stats.byExport[name] ?? 0) + 1
+  let result
+  try {
+    result = fn()
+  } catch (error) {
+    if (!(error instanceof Error)) fail(desc, `threw a non-Error: ${describe(error)}`)
+    if (typeof error.message !== 'string' || error.message.length === 0) fail(desc, 'Error without a message')
+    stats.threw++
+    return
+  }
+  if (result instanceof Promise) fail(desc, 'returned a promise')
+  stats.returned++
+}
+
+const functionNames = Object.keys(ours).filter((k) => typeof ours[k] === 'function' && !isClass(ours[k]))
+const classNames = Object.keys(ours).filter((k) => isClass(ours[k]))
+
+function isClass(value) {
+  return (
+    typeof value === 'function' &&
+    value.prototype !== undefined &&
+    Object.getOwnPropertyNames(value.prototype).some((k) => k !== 'constructor')
+  )
+}
+
+function callFunction(name, args) {
+  const desc = `${name}(${args.map(describe).join(', ')})`
+  check(name, desc, () => ours[name](...args))
+}
+
+function typedCall() {
+  if (classNames.length > 0 && g.int(20) === 0) return classCall()
+  const name = g.pick(functionNames)
+  const kinds = SIGNATURES[name] ?? ['bytes', 'bytes']
+  const args = kinds.map(valid)
+  const how = g.int(10)
+  if (how === 0) {
+    // valid arguments
+  } else if (how <= 6 && args.length > 0) {
+    for (let n = 1 + g.int(2); n > 0; n--) {
+      const i = g.int(args.length)
+      args[i] = malformed(kinds[i])
+    }
+  } else if (how === 7) {
+    args.length = g.int(args.length + 1)
+  } else {
+    for (let n = 1 + g.int(3); n > 0; n--) args.push(v.wild())
+  }
+  callFunction(name, args)
+}
+
+function wildCall() {
+  const name = g.pick(functionNames)
+  const count = g.int(6)
+  callFunction(name, Array.from({ length: count }, () => v.wild()))
+}
+
+function classCall() {
+  const name = g.pick(classNames)
+  const Class = ours[name]
+  const methods = Object.getOwnPropertyNames(Class.prototype).filter((k) => k !== 'constructor')
+  let instance
+  check(name, `new ${name}()`, () => {
+    instance = new Class()
+  })
+  const argsFor = () => Array.from({ length: g.int(4) }, () => (g.int(2) === 0 ? valid('bytes') : v.wild()))
+  for (let i = 0; i < 1 + g.int(20); i++) {
+    const method = g.pick(methods)
+    const args = argsFor()
+    const how = g.int(8)
+    if (how === 0) {
+      const receiver = g.pick([undefined, null, {}, Class.prototype, ours, v.wild(), Object.create(Class.prototype)])
+      check(name, `${name}.${method}.call(${describe(receiver)}, ${args.map(describe)})`, () =>
+        Class.prototype[method].call(receiver, ...args),
+      )
+    } else if (how === 1) {
+      check(name, `${name}(${args.map(describe)}) without new`, () => Class(...args))
+    } else if (how === 2) {
+      check(name, `new ${name}(${args.map(describe)})`, () => new Class(...args))
+    } else if (instance) {
+      check(name, `${name}#${method}(${args.map(describe)})`, () => {
+        const result = instance[method](...args)
+        if (result instanceof Class && g.int(2) === 0) instance = result
+        return result
+      })
+    }
+  }
+}
+
+function largeCalls() {
+  const huge = new Uint8Array(64 * 1024 * 1024).fill(0x61)
+  const calls = [
+    ['blake3HashOnce', [huge]],
+    ['encrypt', [huge, v.keySecret, v.nonce]],
+    ['sign', [huge, utf8(v.signerSecret)]],
+    ['getSignerId', [huge]],
+    ['unsealForGroup', [huge, v.sealerSecret, huge]],
+    ['verify', [huge, huge, huge]],
+    ['shortHash', [Buffer.from(huge.buffer, 0, 16 * 1024 * 1024).toString('latin1')]],
+  ]
+  for (const [name, args] of calls) callFunction(name, args)
+  for (const name of classNames) {
+    const instance = new ours[name]()
+    if (typeof instance.update === 'function') check(name, `${name}#update(64 MiB)`, () => instance.update(huge))
+  }
+  return calls.length
+}
+
+if (mode === 'large') {
+  largeCalls()
+} else {
+  const step = { typed: typedCall, wild: wildCall, classes: classCall }[mode]
+  if (!step) fail('-', `unknown mode ${mode}`)
+  while (Date.now() < deadline) step()
+}
+process.stdout.write(`${JSON.stringify({ stats })}\n`)
