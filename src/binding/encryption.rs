@@ -3,6 +3,7 @@
 
 use crate::binding::bytes::to_js_bytes;
 use crate::binding::error::OrThrow;
+use crate::binding::text_arg::Text;
 use crate::core::keys::{fixed, KeySecret};
 use crate::core::xsalsa20;
 use napi::bindgen_prelude::Uint8Array;
@@ -13,7 +14,11 @@ use zeroize::Zeroizing;
 /// XSalsa20 of `value` under `keySecret` (`keySecret_z…`), nonce derived from
 /// `nonceMaterial`. No MAC: cojson's integrity comes from signatures.
 #[napi(catch_unwind)]
-pub fn encrypt(value: &[u8], key_secret: String, nonce_material: &[u8]) -> Result<Uint8Array> {
+pub fn encrypt(
+    value: &[u8],
+    #[napi(ts_arg_type = "string")] key_secret: Text,
+    nonce_material: &[u8],
+) -> Result<Uint8Array> {
     let key = KeySecret::parse(&key_secret).or_throw()?;
     Ok(to_js_bytes(xsalsa20::stream(
         key.as_bytes(),
@@ -24,7 +29,11 @@ pub fn encrypt(value: &[u8], key_secret: String, nonce_material: &[u8]) -> Resul
 
 /// Inverse of `encrypt` (the same keystream).
 #[napi(catch_unwind)]
-pub fn decrypt(ciphertext: &[u8], key_secret: String, nonce_material: &[u8]) -> Result<Uint8Array> {
+pub fn decrypt(
+    ciphertext: &[u8],
+    #[napi(ts_arg_type = "string")] key_secret: Text,
+    nonce_material: &[u8],
+) -> Result<Uint8Array> {
     encrypt(ciphertext, key_secret, nonce_material)
 }
 

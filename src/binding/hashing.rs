@@ -2,6 +2,7 @@
 //! `shortHash` and the `Blake3Hasher` class.
 
 use crate::binding::bytes::to_js_bytes;
+use crate::binding::text_arg::Text;
 use crate::core::hash;
 use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
@@ -28,7 +29,7 @@ pub fn generate_nonce(nonce_material: &[u8]) -> Uint8Array {
 /// `shortHash_z` + base58 of the first 19 bytes of BLAKE3 of `value` (pass the
 /// stable JSON of a value, as cojson does).
 #[napi(catch_unwind)]
-pub fn short_hash(value: String) -> String {
+pub fn short_hash(#[napi(ts_arg_type = "string")] value: Text) -> String {
     hash::short_hash(&value)
 }
 

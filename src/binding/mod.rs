@@ -12,3 +12,4 @@ mod error;
 mod hashing;
 mod sealing;
 mod signing;
+mod text_arg;

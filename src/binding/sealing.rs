@@ -2,6 +2,7 @@
 
 use crate::binding::bytes::to_js_bytes;
 use crate::binding::error::OrThrow;
+use crate::binding::text_arg::Text;
 use crate::core::keys::{SealerId, SealerSecret};
 use crate::core::{seal as core_seal, x25519};
 use napi::bindgen_prelude::Uint8Array;
@@ -44,8 +45,8 @@ pub fn x25519_diffie_hellman(private_key: &[u8], public_key: &[u8]) -> Result<Ui
 #[napi(catch_unwind)]
 pub fn seal(
     message: &[u8],
-    sender_secret: String,
-    recipient_id: String,
+    #[napi(ts_arg_type = "string")] sender_secret: Text,
+    #[napi(ts_arg_type = "string")] recipient_id: Text,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
     let from = SealerSecret::parse(&sender_secret).or_throw()?;
@@ -59,8 +60,8 @@ pub fn seal(
 #[napi(catch_unwind)]
 pub fn unseal(
     sealed_message: &[u8],
-    recipient_secret: String,
-    sender_id: String,
+    #[napi(ts_arg_type = "string")] recipient_secret: Text,
+    #[napi(ts_arg_type = "string")] sender_id: Text,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
     let recipient = SealerSecret::parse(&recipient_secret).or_throw()?;
@@ -74,7 +75,7 @@ pub fn unseal(
 #[napi(catch_unwind)]
 pub fn seal_for_group(
     message: &[u8],
-    recipient_id: String,
+    #[napi(ts_arg_type = "string")] recipient_id: Text,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
     let to = SealerId::parse(&recipient_id).or_throw()?;
@@ -86,7 +87,7 @@ pub fn seal_for_group(
 #[napi(catch_unwind)]
 pub fn unseal_for_group(
     sealed_message: &[u8],
-    recipient_secret: String,
+    #[napi(ts_arg_type = "string")] recipient_secret: Text,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
     let recipient = SealerSecret::parse(&recipient_secret).or_throw()?;
