@@ -11,7 +11,7 @@
 // so after a crash the parent can say which call it was.
 import { openSync, writeSync } from 'node:fs'
 import { ours, utf8, generator } from './common.mjs'
-import { values } from './fuzz-values.mjs'
+import { values, SIGNATURES } from './fuzz-values.mjs'
 
 const [mode, seedText, secondsText, traceFile] = process.argv.slice(2)
 const g = generator(Number(seedText))
@@ -19,38 +19,6 @@ const v = values(g, ours)
 const deadline = Date.now() + Number(secondsText) * 1000
 const trace = openSync(traceFile, 'w')
 const stats = { mode, seed: Number(seedText), calls: 0, returned: 0, threw: 0, byExport: {} }
-
-/** How each known export is called with valid arguments. */
-const SIGNATURES = {
-  encrypt: ['bytes', 'keySecret', 'nonce'],
-  decrypt: ['bytes', 'keySecret', 'nonce'],
-  encryptXsalsa20: ['key32', 'nonce', 'bytes'],
-  decryptXsalsa20: ['key32', 'nonce', 'bytes'],
-  shortHash: ['json'],
-  generateNonce: ['nonce'],
-  blake3HashOnce: ['bytes'],
-  blake3HashOnceWithContext: ['bytes', 'bytes'],
-  seal: ['bytes', 'sealerSecret', 'sealerId', 'nonce'],
-  unseal: ['sealed', 'sealerSecret', 'sealerId', 'nonce'],
-  getSealerId: ['sealerSecretUtf8'],
-  sealForGroup: ['bytes', 'sealerId', 'nonce'],
-  unsealForGroup: ['sealedGroup', 'sealerSecret', 'nonce'],
-  x25519PublicKey: ['key32'],
-  x25519DiffieHellman: ['key32', 'x25519Pub'],
-  newX25519PrivateKey: [],
-  sign: ['bytes', 'signerSecretUtf8'],
-  verify: ['signatureUtf8', 'bytes', 'signerIdUtf8'],
-  ed25519Sign: ['key32', 'bytes'],
-  ed25519SigningKeySign: ['key32', 'bytes'],
-  getSignerId: ['signerSecretUtf8'],
-  ed25519Verify: ['edPub', 'bytes', 'sig64'],
-  ed25519VerifyingKey: ['key32'],
-  ed25519SigningKeyToPublic: ['key32'],
-  ed25519SigningKeyFromBytes: ['key32'],
-  ed25519VerifyingKeyFromBytes: ['edPub'],
-  ed25519SignatureFromBytes: ['sig64'],
-  newEd25519SigningKey: [],
-}
 
 const sig64 = ours.ed25519Sign(v.key32, utf8('m'))
 const TEXT = {

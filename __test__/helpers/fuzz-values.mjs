@@ -18,6 +18,38 @@ export const PREFIXES = [
   'encrypted_U',
 ]
 
+/** How each known export is called with valid arguments: one kind per argument. */
+export const SIGNATURES = {
+  encrypt: ['bytes', 'keySecret', 'nonce'],
+  decrypt: ['bytes', 'keySecret', 'nonce'],
+  encryptXsalsa20: ['key32', 'nonce', 'bytes'],
+  decryptXsalsa20: ['key32', 'nonce', 'bytes'],
+  shortHash: ['json'],
+  generateNonce: ['nonce'],
+  blake3HashOnce: ['bytes'],
+  blake3HashOnceWithContext: ['bytes', 'bytes'],
+  seal: ['bytes', 'sealerSecret', 'sealerId', 'nonce'],
+  unseal: ['sealed', 'sealerSecret', 'sealerId', 'nonce'],
+  getSealerId: ['sealerSecretUtf8'],
+  sealForGroup: ['bytes', 'sealerId', 'nonce'],
+  unsealForGroup: ['sealedGroup', 'sealerSecret', 'nonce'],
+  x25519PublicKey: ['key32'],
+  x25519DiffieHellman: ['key32', 'x25519Pub'],
+  newX25519PrivateKey: [],
+  sign: ['bytes', 'signerSecretUtf8'],
+  verify: ['signatureUtf8', 'bytes', 'signerIdUtf8'],
+  ed25519Sign: ['key32', 'bytes'],
+  ed25519SigningKeySign: ['key32', 'bytes'],
+  getSignerId: ['signerSecretUtf8'],
+  ed25519Verify: ['edPub', 'bytes', 'sig64'],
+  ed25519VerifyingKey: ['key32'],
+  ed25519SigningKeyToPublic: ['key32'],
+  ed25519SigningKeyFromBytes: ['key32'],
+  ed25519VerifyingKeyFromBytes: ['edPub'],
+  ed25519SignatureFromBytes: ['sig64'],
+  newEd25519SigningKey: [],
+}
+
 /** Characters that are not base58, or not ASCII, or not even valid UTF-16. */
 const BAD_CHARS = ['0', 'O', 'I', 'l', '+', '/', '=', ' ', '\n', '\u0000', 'é', '€', '😀', '\ud800', '\udfff', '_', 'z']
 
