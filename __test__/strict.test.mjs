@@ -201,15 +201,36 @@ test('low-order X25519 points are refused everywhere (the reference derives an a
   points.push(fromHex('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800'))
   points.push(fromHex('5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157'))
   const secret = g.bytes(32)
-  for (const point of points) {
+  for (const [i, point] of points.entries()) {
+    // u + p is refused for its encoding before its order is looked at.
+    const why = i === 3 || i === 4 ? /non-canonical/ : /low-order/
     // Independent check that the point is low-order: the reference's shared secret is all zeros.
     assert.ok(ref.x25519DiffieHellman(secret, point).every((b) => b === 0))
-    assert.throws(() => ours.x25519DiffieHellman(secret, point), /low-order/)
+    assert.throws(() => ours.x25519DiffieHellman(secret, point), why)
     const id = `sealer_z${base58.encode(point)}`
-    assert.throws(() => ours.seal(utf8('m'), sealerSecret, id, nonce), /low-order/)
-    assert.throws(() => ours.sealForGroup(utf8('m'), id, nonce), /low-order/)
-    assert.throws(() => ours.unseal(new Uint8Array(40), sealerSecret, id, nonce), /low-order/)
+    assert.throws(() => ours.seal(utf8('m'), sealerSecret, id, nonce), why)
+    assert.throws(() => ours.sealForGroup(utf8('m'), id, nonce), why)
+    assert.throws(() => ours.unseal(new Uint8Array(40), sealerSecret, id, nonce), why)
     const blob = Uint8Array.from([...point, ...new Uint8Array(40)])
-    assert.throws(() => ours.unsealForGroup(blob, sealerSecret, nonce), /low-order/)
+    assert.throws(() => ours.unsealForGroup(blob, sealerSecret, nonce), why)
   }
+})
+
+test('non-canonical X25519 public keys are refused (the reference opens a blob whose ephemeral key was changed)', () => {
+  const group = `sealerSecret_z${b58(32)}`
+  const groupId = ref.getSealerId(utf8(group))
+  const sealed = Uint8Array.from(ref.sealForGroup(utf8('hi'), groupId, nonce))
+  // X25519 ignores the top bit of a public key: flipping it in the blob's
+  // ephemeral key changes the bytes but not the key.
+  sealed[31] ^= 0x80
+  assert.equal(Buffer.from(ref.unsealForGroup(sealed, group, nonce)).toString(), 'hi')
+  assert.throws(() => ours.unsealForGroup(sealed, group, nonce), /non-canonical X25519 encoding/)
+  // The same for ids and raw keys: a second spelling of a real sealer id.
+  const alias = base58.decode(groupId.slice('sealer_z'.length))
+  alias[31] ^= 0x80
+  assert.throws(() => ours.seal(utf8('m'), sealerSecret, `sealer_z${base58.encode(alias)}`, nonce), /non-canonical/)
+  assert.throws(() => ours.x25519DiffieHellman(g.bytes(32), alias), /non-canonical/)
+  // u = 2^255 - 19 + 9 is the base point's u written non-canonically.
+  const pPlus9 = fromHex('f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f')
+  assert.throws(() => ours.x25519DiffieHellman(g.bytes(32), pPlus9), /non-canonical/)
 })

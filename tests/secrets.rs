@@ -24,9 +24,30 @@ fn every_secret_type_wipes_on_drop() {
     can_be_wiped::<KeySecret>();
     // The library key types that briefly hold the same secrets.
     wipes_on_drop::<ed25519_dalek::SigningKey>();
-    wipes_on_drop::<x25519_dalek::StaticSecret>();
-    wipes_on_drop::<x25519_dalek::SharedSecret>();
     wipes_on_drop::<Zeroizing<[u8; 32]>>();
+    // x25519-dalek wipes in a Drop impl without the ZeroizeOnDrop marker;
+    // `dalek_x25519_secrets_wipe_on_drop` checks the effect instead.
+    can_be_wiped::<x25519_dalek::StaticSecret>();
+    can_be_wiped::<x25519_dalek::SharedSecret>();
+    assert!(std::mem::needs_drop::<x25519_dalek::StaticSecret>());
+    assert!(std::mem::needs_drop::<x25519_dalek::SharedSecret>());
+}
+
+#[test]
+fn dalek_x25519_secrets_wipe_on_drop() {
+    let mut secret = ManuallyDrop::new(x25519_dalek::StaticSecret::from([0x5a; 32]));
+    let public = x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from([0x11; 32]));
+    let mut shared = ManuallyDrop::new(secret.diffie_hellman(&public));
+    assert_ne!(secret.as_bytes(), &[0u8; 32]);
+    assert_ne!(shared.as_bytes(), &[0u8; 32]);
+    // SAFETY: each value is dropped once, in place; the byte arrays they hold
+    // stay allocated and initialised inside the ManuallyDrop slots.
+    unsafe {
+        std::ptr::drop_in_place(&mut *secret as *mut x25519_dalek::StaticSecret);
+        std::ptr::drop_in_place(&mut *shared as *mut x25519_dalek::SharedSecret);
+    }
+    assert_eq!(secret.as_bytes(), &[0u8; 32]);
+    assert_eq!(shared.as_bytes(), &[0u8; 32]);
 }
 
 macro_rules! check_wiped_after_drop {
@@ -87,7 +108,10 @@ fn secrets_debug_as_redacted() {
     }
     // Also inside other values' Debug output.
     let wrapped = format!("{:?}", Some((KeySecret::from_bytes([0x41; 32]), 1)));
-    assert!(!wrapped.contains("65") && wrapped.contains("<redacted>"), "{wrapped}");
+    assert!(
+        !wrapped.contains("65") && wrapped.contains("<redacted>"),
+        "{wrapped}"
+    );
     // Public ids do print, as their text form.
     let id = SealerId::from_bytes([3; 32]);
     assert_eq!(format!("{id:?}"), id.to_text());
@@ -121,8 +145,14 @@ fn malformed(text: &str, prefix: &str) -> Vec<String> {
 #[test]
 fn parse_errors_never_contain_the_secret() {
     let secrets = [
-        (SignerSecret::from_bytes([0x9c; 32]).to_text(), "signerSecret_z"),
-        (SealerSecret::from_bytes([0x37; 32]).to_text(), "sealerSecret_z"),
+        (
+            SignerSecret::from_bytes([0x9c; 32]).to_text(),
+            "signerSecret_z",
+        ),
+        (
+            SealerSecret::from_bytes([0x37; 32]).to_text(),
+            "sealerSecret_z",
+        ),
         (KeySecret::from_bytes([0xe1; 32]).to_text(), "keySecret_z"),
     ];
     let mut checked = 0;

@@ -2,7 +2,8 @@
 //!
 //! Properties: no panic; verification with any key and signature bytes is a
 //! boolean or an "invalid key" error, never true for a small-order key;
-//! X25519 agreement either fails as low-order or yields a non-zero secret.
+//! X25519 agreement either fails (low-order or non-canonical key) or yields a
+//! non-zero secret.
 #![no_main]
 
 use cojson_native::core::error::CryptoError;
@@ -32,7 +33,9 @@ fuzz_target!(|data: &[u8]| {
         let secret = SealerSecret::from_bytes([7u8; 32]);
         match x25519::shared_secret(&secret, &public) {
             Ok(shared) => assert!(shared.iter().any(|b| *b != 0)),
-            Err(e) => assert_eq!(e, CryptoError::LowOrderPublicKey),
+            Err(CryptoError::LowOrderPublicKey) => {}
+            Err(CryptoError::NonCanonicalPublicKey) => assert!(!x25519::is_canonical(public.as_bytes())),
+            Err(other) => panic!("unexpected error {other:?}"),
         }
     }
 });

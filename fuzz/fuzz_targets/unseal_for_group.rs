@@ -1,5 +1,5 @@
 //! `unsealForGroup` of arbitrary blobs (any length, any ephemeral key,
-//! including low-order points), and of real blobs with one byte changed.
+//! including low-order points and non-canonical encodings), and of real blobs with one byte changed.
 //!
 //! Properties: no panic; arbitrary blobs never open; a real blob opens, and
 //! any change makes it fail.
@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
             Err(
                 CryptoError::WrongTag
                 | CryptoError::LowOrderPublicKey
+                | CryptoError::NonCanonicalPublicKey
                 | CryptoError::SealedTooShort { .. },
             ) => {}
             other => panic!("unexpected result {other:?}"),

@@ -10,6 +10,7 @@ pub fn to_js(err: CryptoError) -> Error {
     let status = match err {
         CryptoError::Key(_)
         | CryptoError::InvalidVerifyingKey
+        | CryptoError::NonCanonicalPublicKey
         | CryptoError::SealedTooShort { .. } => Status::InvalidArg,
         _ => Status::GenericFailure,
     };

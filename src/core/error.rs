@@ -69,6 +69,12 @@ pub enum CryptoError {
     /// all zeros and the box readable by anyone.
     #[error("Invalid public key: low-order X25519 point")]
     LowOrderPublicKey,
+    /// An X25519 public key whose encoding is not canonical (top bit set, or
+    /// the value at least 2^255 - 19). X25519 would silently reduce it to
+    /// another key's value, so one key would have several encodings and a
+    /// sealed blob could be changed without breaking its tag.
+    #[error("Invalid public key: non-canonical X25519 encoding")]
+    NonCanonicalPublicKey,
     /// A sealed-for-group blob shorter than its ephemeral key and tag.
     #[error("Sealed message too short (expected at least {min} bytes, got {got})")]
     SealedTooShort {

@@ -86,6 +86,18 @@ mod tests {
     }
 
     #[test]
+    fn group_blob_with_the_ephemeral_top_bit_flipped_does_not_open() {
+        // Regression seed fuzz/corpus/unseal_for_group/ephemeral-top-bit.
+        let g = new_sealer_secret().unwrap();
+        let mut sealed = seal_for_group(b"hello", &sealer_id(&g), b"n").unwrap();
+        sealed[31] ^= 0x80;
+        assert_eq!(
+            unseal_for_group(&sealed, &g, b"n").unwrap_err(),
+            CryptoError::NonCanonicalPublicKey
+        );
+    }
+
+    #[test]
     fn group_round_trip_and_short_input() {
         let g = new_sealer_secret().unwrap();
         let sealed = seal_for_group(b"hello", &sealer_id(&g), b"n").unwrap();

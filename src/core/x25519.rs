@@ -17,14 +17,30 @@ pub fn sealer_id(secret: &SealerSecret) -> SealerId {
     SealerId::from_bytes(PublicKey::from(&secret).to_bytes())
 }
 
+/// Whether `bytes` is the canonical encoding of an X25519 u-coordinate: below
+/// 2^255 - 19, so also with the top bit clear. Public keys made from a secret
+/// always are; X25519 would reduce any other encoding to one of them.
+pub fn is_canonical(bytes: &[u8; 32]) -> bool {
+    // Little-endian: the 19 values from 2^255 - 19 up to 2^255 - 1 are
+    // 0xed..=0xff, then thirty 0xff bytes, then 0x7f.
+    let [first, middle @ .., last] = bytes;
+    let at_least_p = *first >= 0xed && middle.iter().all(|b| *b == 0xff) && *last == 0x7f;
+    *last & 0x80 == 0 && !at_least_p
+}
+
 /// The shared secret of `secret` and `public`.
 ///
-/// Fails for low-order public keys, whose shared secret is all zeros whatever
-/// the secret: a box under that key could be opened by anyone.
+/// Fails for non-canonical encodings (see [`is_canonical`]), which would let
+/// one key, and so one sealed blob, be written several ways, and for low-order
+/// public keys, whose shared secret is all zeros whatever the secret: a box
+/// under that key could be opened by anyone.
 pub fn shared_secret(
     secret: &SealerSecret,
     public: &SealerId,
 ) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+    if !is_canonical(public.as_bytes()) {
+        return Err(CryptoError::NonCanonicalPublicKey);
+    }
     let secret = StaticSecret::from(*secret.as_bytes());
     let shared = secret.diffie_hellman(&PublicKey::from(*public.as_bytes()));
     if !shared.was_contributory() {
@@ -44,6 +60,33 @@ mod tests {
         let ab = shared_secret(&a, &sealer_id(&b)).unwrap();
         let ba = shared_secret(&b, &sealer_id(&a)).unwrap();
         assert_eq!(*ab, *ba);
+    }
+
+    #[test]
+    fn non_canonical_encodings_are_rejected() {
+        let a = new_sealer_secret().unwrap();
+        let real = sealer_id(&new_sealer_secret().unwrap());
+        assert!(is_canonical(real.as_bytes()));
+        // Found by the unseal_for_group fuzz target: flipping the ignored top
+        // bit of a sealed blob's ephemeral key left the blob openable.
+        let mut top_bit = *real.as_bytes();
+        top_bit[31] ^= 0x80;
+        // 2^255 - 19 (= 0 mod p) and 2^255 - 18 (= 1 mod p).
+        let mut p = [0xffu8; 32];
+        p[0] = 0xed;
+        p[31] = 0x7f;
+        let mut p_plus_one = p;
+        p_plus_one[0] = 0xee;
+        let mut below_p = p;
+        below_p[0] = 0xec;
+        assert!(is_canonical(&below_p));
+        for bad in [top_bit, p, p_plus_one, [0xff; 32]] {
+            assert!(!is_canonical(&bad));
+            assert_eq!(
+                shared_secret(&a, &SealerId::from_bytes(bad)).unwrap_err(),
+                CryptoError::NonCanonicalPublicKey
+            );
+        }
     }
 
     #[test]
