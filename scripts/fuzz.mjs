@@ -78,8 +78,8 @@ for (const target of targets) {
     '-timeout=10',
     '-rss_limit_mb=4096',
     '-max_len=65536',
-    `-jobs=${jobs}`,
-    `-workers=${jobs}`,
+    // libFuzzer's -jobs mode sends output to fuzz-N.log files: only on request.
+    ...(jobs > 1 ? [`-jobs=${jobs}`, `-workers=${jobs}`] : []),
     '-print_final_stats=1',
   ])
   const found = readdirSync(work).length
