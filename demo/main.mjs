@@ -39,6 +39,7 @@ if (!readdirSync(root).some((name) => /^cojson-native\..*\.node$/.test(name))) {
 if (values.crypto === 'napi') register('./drop-in-hook.mjs', import.meta.url)
 
 const { runDemo } = await import('./run.mjs')
+const { assertFlows } = await import('./check-report.mjs')
 const fromEnv = process.env.JAZZ_WORKER_ACCOUNT || process.env.JAZZ_WORKER_SECRET
 
 try {
@@ -52,6 +53,8 @@ try {
   for (const { operation, calls, totalMs } of report.stats) {
     console.log(`  ${operation.padEnd(20)} ${String(calls).padStart(6)} calls  ${totalMs.toFixed(2).padStart(9)} ms`)
   }
+  assertFlows(report)
+  console.log('\nall outcomes as expected')
   if (report.cache) {
     console.log(`  key cache: ${report.cache.entries} keys, ${report.cache.hits} hits, ${report.cache.misses} misses`)
   }
