@@ -2,7 +2,8 @@
 //! `NativeCrypto` provider. Unlike the drop-in exports it takes keys, ids and
 //! JSON text as JS strings (no `TextEncoder` round trip), keeps parsed keys in
 //! a bounded [`KeyCache`], returns plaintext as strings, and counts its work
-//! per operation.
+//! per operation. Secret strings copied in from JS are wiped when a call
+//! returns (the cache keeps only parsed keys, wiped on eviction).
 
 use crate::binding::bytes::to_js_bytes;
 use crate::binding::error::OrThrow;
@@ -15,6 +16,7 @@ use napi::bindgen_prelude::{Buffer, Uint8Array};
 use napi::Result;
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
+use zeroize::Zeroizing;
 
 /// The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)
 /// counts. Pass one to `engine.record()` for work timed in JS.
@@ -166,18 +168,21 @@ impl NativeCryptoEngine {
     /// The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text.
     #[napi(catch_unwind)]
     pub fn signer_id(&self, secret: String) -> Result<String> {
+        let secret = Zeroizing::new(secret);
         self.run(Operation::DeriveId, |c| Ok(c.signer_id(&secret)?.to_text()))
     }
 
     /// The `sealer_z…` id of a `sealerSecret_z…`. Throws for malformed text.
     #[napi(catch_unwind)]
     pub fn sealer_id(&self, secret: String) -> Result<String> {
+        let secret = Zeroizing::new(secret);
         self.run(Operation::DeriveId, |c| Ok(c.sealer_id(&secret)?.to_text()))
     }
 
     /// The agent id `sealer_z…/signer_z…` of `sealerSecret_z…/signerSecret_z…`.
     #[napi(catch_unwind)]
     pub fn agent_id(&self, agent_secret: String) -> Result<String> {
+        let agent_secret = Zeroizing::new(agent_secret);
         self.run(Operation::DeriveId, |c| {
             let (sealer, signer) = agent_secret
                 .split_once('/')
@@ -192,6 +197,7 @@ impl NativeCryptoEngine {
     /// `signature_z…`.
     #[napi(catch_unwind)]
     pub fn sign(&self, secret: String, message: String) -> Result<String> {
+        let secret = Zeroizing::new(secret);
         self.run(Operation::Sign, |c| {
             Ok(c.sign(&secret, message.as_bytes())?.to_text())
         })
@@ -215,6 +221,7 @@ impl NativeCryptoEngine {
         key_secret: String,
         nonce_material: String,
     ) -> Result<Buffer> {
+        let key_secret = Zeroizing::new(key_secret);
         self.run(Operation::Encrypt, |c| {
             c.stream(&key_secret, nonce_material.as_bytes(), plaintext.as_bytes())
         })
@@ -229,6 +236,7 @@ impl NativeCryptoEngine {
         key_secret: String,
         nonce_material: String,
     ) -> Result<String> {
+        let key_secret = Zeroizing::new(key_secret);
         self.run(Operation::Decrypt, |c| {
             c.stream(&key_secret, nonce_material.as_bytes(), ciphertext)
         })
@@ -245,6 +253,7 @@ impl NativeCryptoEngine {
         to: String,
         nonce_material: String,
     ) -> Result<Buffer> {
+        let from = Zeroizing::new(from);
         self.run(Operation::Seal, |c| {
             c.seal(message.as_bytes(), &from, &to, nonce_material.as_bytes())
         })
@@ -261,6 +270,7 @@ impl NativeCryptoEngine {
         from: String,
         nonce_material: String,
     ) -> Result<String> {
+        let recipient = Zeroizing::new(recipient);
         self.run(Operation::Unseal, |c| {
             c.unseal(sealed, &recipient, &from, nonce_material.as_bytes())
         })
@@ -291,6 +301,7 @@ impl NativeCryptoEngine {
         recipient: String,
         nonce_material: String,
     ) -> Result<String> {
+        let recipient = Zeroizing::new(recipient);
         self.run(Operation::UnsealForGroup, |c| {
             c.unseal_for_group(sealed, &recipient, nonce_material.as_bytes())
         })
