@@ -1,6 +1,6 @@
 // Types of cojson-native/crypto.
 import type { CryptoProvider } from 'cojson'
-import type { NativeCryptoEngine, WorkerHandle, CryptoOperation } from '../index.js'
+import { NativeCryptoEngine, WorkerHandle, CryptoOperation } from '../index.js'
 
 export { NativeCryptoEngine, WorkerHandle, CryptoOperation }
 
@@ -33,8 +33,8 @@ export interface NativeWorkerOptions {
   accountSecret: string
   crypto: NativeCrypto
   /** `WebSocket` from `ws`, added when there is no global WebSocket. */
-  WebSocket?: unknown
-  [option: string]: unknown
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  WebSocket?: any
 }
 
 /**
