@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Blake3Hasher = nativeBinding.Blake3Hasher
+module.exports.SessionMap = nativeBinding.SessionMap
 module.exports.blake3HashOnce = nativeBinding.blake3HashOnce
 module.exports.blake3HashOnceWithContext = nativeBinding.blake3HashOnceWithContext
 module.exports.decrypt = nativeBinding.decrypt

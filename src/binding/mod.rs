@@ -11,4 +11,5 @@ mod encryption;
 mod error;
 mod hashing;
 mod sealing;
+mod session_map;
 mod signing;
