@@ -69,8 +69,9 @@ impl SessionMap {
             None => None,
             Some(v) => Some(index_arg(&env, v, "maxTxSize")?),
         };
-        let inner = core_map::SessionMap::new(&co_id, &header_json, max, skip_verify.unwrap_or(false))
-            .or_throw()?;
+        let inner =
+            core_map::SessionMap::new(&co_id, &header_json, max, skip_verify.unwrap_or(false))
+                .or_throw()?;
         Ok(Self { inner })
     }
 
@@ -181,9 +182,17 @@ impl SessionMap {
 
     /// One transaction as JSON, `null` if the session or index does not exist.
     #[napi(catch_unwind)]
-    pub fn get_transaction(&self, env: Env, session_id: String, tx_index: f64) -> Result<Option<String>> {
+    pub fn get_transaction(
+        &self,
+        env: Env,
+        session_id: String,
+        tx_index: f64,
+    ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
-        Ok(self.inner.transaction(&session_id, index).map(str::to_owned))
+        Ok(self
+            .inner
+            .transaction(&session_id, index)
+            .map(str::to_owned))
     }
 
     /// A session's transactions from `fromIndex` on as JSON strings (empty
@@ -210,7 +219,12 @@ impl SessionMap {
 
     /// The in-between signature recorded after transaction `txIndex`, if any.
     #[napi(catch_unwind)]
-    pub fn get_signature_after(&self, env: Env, session_id: String, tx_index: f64) -> Result<Option<String>> {
+    pub fn get_signature_after(
+        &self,
+        env: Env,
+        session_id: String,
+        tx_index: f64,
+    ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         Ok(self
             .inner
@@ -243,7 +257,10 @@ impl SessionMap {
     /// The known state including announced streaming content, `null` when
     /// nothing is streaming.
     #[napi(catch_unwind, ts_return_type = "KnownState | null")]
-    pub fn get_known_state_with_streaming<'env>(&self, env: &'env Env) -> Result<Option<Object<'env>>> {
+    pub fn get_known_state_with_streaming<'env>(
+        &self,
+        env: &'env Env,
+    ) -> Result<Option<Object<'env>>> {
         let Some(known) = self.inner.known_sessions_with_streaming() else {
             return Ok(None);
         };
@@ -267,7 +284,9 @@ impl SessionMap {
     /// Records streaming content a peer announced: JSON `{ [sessionId]: count }`.
     #[napi(catch_unwind)]
     pub fn set_streaming_known_state(&mut self, streaming_json: String) -> Result<()> {
-        self.inner.set_streaming_known_state(&streaming_json).or_throw()
+        self.inner
+            .set_streaming_known_state(&streaming_json)
+            .or_throw()
     }
 
     /// Marks the CoValue deleted: only delete sessions remain known and

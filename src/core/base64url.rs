@@ -108,7 +108,9 @@ mod tests {
 
     #[test]
     fn rejects_non_canonical() {
-        for bad in ["Zg", "Zg=", "Zh==", "Zm9=", "Zg==Zg==", "Z===", "Zm+v", "Zm/v", "Zm9v="] {
+        for bad in [
+            "Zg", "Zg=", "Zh==", "Zm9=", "Zg==Zg==", "Z===", "Zm+v", "Zm/v", "Zm9v=",
+        ] {
             assert_eq!(decode(bad), Err(Base64Error::Invalid), "{bad}");
         }
     }

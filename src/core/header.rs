@@ -89,7 +89,11 @@ impl Header {
     }
 }
 
-fn reject_unknown(fields: &Map<String, Value>, known: &[&str], what: &str) -> Result<(), HeaderError> {
+fn reject_unknown(
+    fields: &Map<String, Value>,
+    known: &[&str],
+    what: &str,
+) -> Result<(), HeaderError> {
     match fields.keys().find(|k| !known.contains(&k.as_str())) {
         Some(_) => Err(invalid(format!("unknown field in {what}"))),
         None => Ok(()),
@@ -109,12 +113,22 @@ fn write_key(out: &mut String, key: &str) {
     out.push(':');
 }
 
-fn write_canonical(fields: &Map<String, Value>, strict: bool, out: &mut String) -> Result<(), HeaderError> {
+fn write_canonical(
+    fields: &Map<String, Value>,
+    strict: bool,
+    out: &mut String,
+) -> Result<(), HeaderError> {
     if strict {
-        reject_unknown(fields, &["createdAt", "meta", "ruleset", "type", "uniqueness"], "header")?;
+        reject_unknown(
+            fields,
+            &["createdAt", "meta", "ruleset", "type", "uniqueness"],
+            "header",
+        )?;
     }
     let co_type = string_field(fields, "type")?;
-    let ruleset = fields.get("ruleset").ok_or_else(|| invalid("missing field `ruleset`"))?;
+    let ruleset = fields
+        .get("ruleset")
+        .ok_or_else(|| invalid("missing field `ruleset`"))?;
     let uniqueness = fields
         .get("uniqueness")
         .ok_or_else(|| invalid("missing field `uniqueness`"))?;
@@ -246,7 +260,10 @@ mod tests {
         let short = hash::short_hash(h.json());
         assert_eq!(h.co_id(), format!("co_z{}", &short["shortHash_z".len()..]));
         assert!(h.check_id(&h.co_id()).is_ok());
-        assert!(matches!(h.check_id("co_zabc"), Err(HeaderError::IdMismatch { .. })));
+        assert!(matches!(
+            h.check_id("co_zabc"),
+            Err(HeaderError::IdMismatch { .. })
+        ));
     }
 
     #[test]
@@ -263,10 +280,16 @@ mod tests {
             r#"{"type":"comap","ruleset":{"type":"group"},"meta":null,"uniqueness":null}"#,
         ];
         for json in bad {
-            assert!(matches!(Header::parse(json, false), Err(HeaderError::Invalid(_))), "{json}");
+            assert!(
+                matches!(Header::parse(json, false), Err(HeaderError::Invalid(_))),
+                "{json}"
+            );
         }
         let empty_key = r#"{"type":"comap","ruleset":{"type":"unsafeAllowAll"},"meta":null,"uniqueness":{"":"x"}}"#;
-        assert_eq!(Header::parse(empty_key, true), Err(HeaderError::EmptyUniquenessKey));
+        assert_eq!(
+            Header::parse(empty_key, true),
+            Err(HeaderError::EmptyUniquenessKey)
+        );
         assert!(Header::parse(empty_key, false).is_ok());
     }
 

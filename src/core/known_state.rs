@@ -114,7 +114,10 @@ mod tests {
         c.raise("b", 0);
         assert_eq!(c.iter().collect::<Vec<_>>(), vec![("a", 5), ("b", 0)]);
         c.combine(&counts(&[("a", 9), ("c", 1)]));
-        assert_eq!(c.iter().collect::<Vec<_>>(), vec![("a", 9), ("b", 0), ("c", 1)]);
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            vec![("a", 9), ("b", 0), ("c", 1)]
+        );
     }
 
     #[test]

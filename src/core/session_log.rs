@@ -261,7 +261,9 @@ mod tests {
         let sig = mine.append_own(tx.clone(), &other, 100).unwrap();
         let mut theirs = SessionLog::new("co_zA", "s", Some(signer(&secret)));
         let err = theirs.add(vec![tx.clone()], &sig, false, 100).unwrap_err();
-        assert!(matches!(err, LogError::SignatureVerification { ref hash } if hash.starts_with("hash_z")));
+        assert!(
+            matches!(err, LogError::SignatureVerification { ref hash } if hash.starts_with("hash_z"))
+        );
         assert_eq!(theirs.count(), 0);
         assert!(theirs.last_signature().is_none());
         // Without a signer nothing verifies, but skip_verify stores as given.
@@ -276,14 +278,20 @@ mod tests {
         let secret = SignerSecret::from_bytes([5u8; 32]);
         let mut log = SessionLog::new("co_zA", "s", None);
         let big = "x".repeat(60);
-        let s0 = log.append_own(Transaction::trusting(&big, 1, None), &secret, 100).unwrap();
+        let s0 = log
+            .append_own(Transaction::trusting(&big, 1, None), &secret, 100)
+            .unwrap();
         assert_eq!(log.last_checkpoint(), -1);
-        let s1 = log.append_own(Transaction::trusting(&big, 2, None), &secret, 100).unwrap();
+        let s1 = log
+            .append_own(Transaction::trusting(&big, 2, None), &secret, 100)
+            .unwrap();
         assert_ne!(s0, s1);
         assert_eq!(log.last_checkpoint(), 1);
         assert_eq!(log.signature_after(1), Some(&s1));
         assert_eq!(log.signature_after(0), None);
-        let _ = log.append_own(Transaction::trusting(&big, 3, None), &secret, 100).unwrap();
+        let _ = log
+            .append_own(Transaction::trusting(&big, 3, None), &secret, 100)
+            .unwrap();
         assert_eq!(log.last_checkpoint(), 1);
     }
 }

@@ -78,7 +78,10 @@ pub fn is_delete_session(session_id: &str) -> bool {
 
 fn check_id(id: &str, what: &'static str) -> Result<(), SessionMapError> {
     if id.is_empty() || id.len() > MAX_ID_BYTES || !stable_json::is_plain(id) {
-        return Err(SessionMapError::Id { what, max: MAX_ID_BYTES });
+        return Err(SessionMapError::Id {
+            what,
+            max: MAX_ID_BYTES,
+        });
     }
     Ok(())
 }
@@ -174,7 +177,8 @@ impl SessionMap {
     }
 
     fn insert_new(&mut self, session_id: &str, log: SessionLog) {
-        self.index.insert(session_id.to_owned(), self.sessions.len());
+        self.index
+            .insert(session_id.to_owned(), self.sessions.len());
         self.sessions.push((session_id.to_owned(), log));
     }
 
@@ -266,7 +270,9 @@ impl SessionMap {
             });
         }
         let key = match kind {
-            NewTransaction::Private { key_id, key_secret } => Some((key_id, KeySecret::parse(key_secret)?)),
+            NewTransaction::Private { key_id, key_secret } => {
+                Some((key_id, KeySecret::parse(key_secret)?))
+            }
             NewTransaction::Trusting => None,
         };
         let secret = SignerSecret::parse(signer_secret)?;
@@ -322,11 +328,17 @@ impl SessionMap {
 
     /// One transaction's JSON.
     pub fn transaction(&self, session_id: &str, index: u32) -> Option<&str> {
-        self.log(session_id)?.transaction(index).map(Transaction::json)
+        self.log(session_id)?
+            .transaction(index)
+            .map(Transaction::json)
     }
 
     /// The JSON of a session's transactions from `from` on.
-    pub fn session_transactions(&self, session_id: &str, from: u32) -> Option<impl Iterator<Item = &str>> {
+    pub fn session_transactions(
+        &self,
+        session_id: &str,
+        from: u32,
+    ) -> Option<impl Iterator<Item = &str>> {
         let log = self.log(session_id)?;
         Some(log.transactions_from(from).iter().map(Transaction::json))
     }
@@ -374,7 +386,10 @@ impl SessionMap {
 
     /// Records content a peer announced (`{sessionId: count}` JSON). Ignored
     /// once deleted or when everything announced is already here.
-    pub fn set_streaming_known_state(&mut self, streaming_json: &str) -> Result<(), SessionMapError> {
+    pub fn set_streaming_known_state(
+        &mut self,
+        streaming_json: &str,
+    ) -> Result<(), SessionMapError> {
         if self.deleted {
             return Ok(());
         }
@@ -388,7 +403,8 @@ impl SessionMap {
             None => self.streaming = Some(ahead.clone()),
         }
         if self.known_with_streaming.is_none() {
-            let known = SessionCounts::from_pairs(self.known_sessions().map(|(id, c)| (id.to_owned(), c)));
+            let known =
+                SessionCounts::from_pairs(self.known_sessions().map(|(id, c)| (id.to_owned(), c)));
             self.known_with_streaming = Some(known);
         }
         if let Some(known) = &mut self.known_with_streaming {
@@ -410,7 +426,11 @@ impl SessionMap {
         self.deleted
     }
 
-    fn stored(&self, session_id: &str, index: u32) -> Result<Option<(&SessionLog, &Transaction)>, SessionMapError> {
+    fn stored(
+        &self,
+        session_id: &str,
+        index: u32,
+    ) -> Result<Option<(&SessionLog, &Transaction)>, SessionMapError> {
         let Some(log) = self.log(session_id) else {
             return Ok(None);
         };
@@ -466,7 +486,9 @@ fn parse_counts(json: &str) -> Result<SessionCounts, SessionMapError> {
         let count = value
             .as_u64()
             .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| SessionMapError::Streaming(format!("invalid value, expected u32 for {id:?}")))?;
+            .ok_or_else(|| {
+                SessionMapError::Streaming(format!("invalid value, expected u32 for {id:?}"))
+            })?;
         counts.set(&id, count);
     }
     Ok(counts)

@@ -174,8 +174,7 @@ mod tests {
     #[test]
     fn sorts_keys_at_every_level() {
         let value: Value =
-            serde_json::from_str(r#"{"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true}"#)
-                .unwrap();
+            serde_json::from_str(r#"{"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true}"#).unwrap();
         assert_eq!(
             to_string(&value),
             r#"{"A":true,"a":{"c":null,"z":[{"x":2,"y":1}]},"b":1}"#

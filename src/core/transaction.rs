@@ -116,8 +116,14 @@ fn push_encrypted(out: &mut String, payload: &str) -> Range<usize> {
 impl Transaction {
     /// Builds a private transaction from base64url payloads (without the
     /// `encrypted_U` prefix).
-    pub fn private(changes_b64: &str, key_used: &str, made_at: u64, meta_b64: Option<&str>) -> Self {
-        let mut json = String::with_capacity(changes_b64.len() + meta_b64.map_or(0, str::len) + 120);
+    pub fn private(
+        changes_b64: &str,
+        key_used: &str,
+        made_at: u64,
+        meta_b64: Option<&str>,
+    ) -> Self {
+        let mut json =
+            String::with_capacity(changes_b64.len() + meta_b64.map_or(0, str::len) + 120);
         json.push_str("{\"encryptedChanges\":");
         let changes = push_encrypted(&mut json, changes_b64);
         json.push_str(",\"keyUsed\":");
@@ -168,7 +174,9 @@ impl Transaction {
             None => return Err(TxError::Invalid("Failed to convert made_at to u64")),
         };
         let meta = match wire.meta {
-            Some(Value::Null) => return Err(TxError::Invalid("meta must be a string when present")),
+            Some(Value::Null) => {
+                return Err(TxError::Invalid("meta must be a string when present"))
+            }
             other => as_string(other, "meta must be a string when present")?,
         };
         match wire.privacy.as_str() {
@@ -176,15 +184,20 @@ impl Transaction {
                 if wire.changes.is_some() {
                     return Err(TxError::Invalid("a private transaction has no `changes`"));
                 }
-                let encrypted = as_string(wire.encrypted_changes, "encryptedChanges must be a string")?
-                    .ok_or(TxError::Invalid("missing field `encryptedChanges`"))?;
+                let encrypted =
+                    as_string(wire.encrypted_changes, "encryptedChanges must be a string")?
+                        .ok_or(TxError::Invalid("missing field `encryptedChanges`"))?;
                 let key_used = as_string(wire.key_used, "keyUsed must be a string")?
                     .ok_or(TxError::Invalid("missing field `keyUsed`"))?;
                 check_encrypted(&encrypted)?;
                 if let Some(meta) = &meta {
                     check_encrypted(meta)?;
                 }
-                let strip = |s: &str| s.get(ENCRYPTED_PREFIX.len()..).unwrap_or_default().to_owned();
+                let strip = |s: &str| {
+                    s.get(ENCRYPTED_PREFIX.len()..)
+                        .unwrap_or_default()
+                        .to_owned()
+                };
                 Ok(Self::private(
                     &strip(&encrypted),
                     &key_used,
@@ -202,7 +215,9 @@ impl Transaction {
                     .ok_or(TxError::Invalid("missing field `changes`"))?;
                 Ok(Self::trusting(&changes, made_at, meta.as_deref()))
             }
-            _ => Err(TxError::Invalid("privacy must be \"private\" or \"trusting\"")),
+            _ => Err(TxError::Invalid(
+                "privacy must be \"private\" or \"trusting\"",
+            )),
         }
     }
 
@@ -229,7 +244,11 @@ impl Transaction {
 
     /// The plaintext changes: `changes` as stored for a trusting transaction,
     /// or `encryptedChanges` decrypted with `key` for a private one.
-    pub fn decrypt_changes(&self, key: Option<&KeySecret>, nonce_material: &[u8]) -> Result<String, TxError> {
+    pub fn decrypt_changes(
+        &self,
+        key: Option<&KeySecret>,
+        nonce_material: &[u8],
+    ) -> Result<String, TxError> {
         match (&self.kind, key) {
             (Kind::Private { changes, .. }, Some(key)) => {
                 self.decrypt_range(changes.clone(), key, nonce_material)
@@ -240,11 +259,20 @@ impl Transaction {
     }
 
     /// The plaintext meta, or `None` when the transaction has none.
-    pub fn decrypt_meta(&self, key: Option<&KeySecret>, nonce_material: &[u8]) -> Result<Option<String>, TxError> {
+    pub fn decrypt_meta(
+        &self,
+        key: Option<&KeySecret>,
+        nonce_material: &[u8],
+    ) -> Result<Option<String>, TxError> {
         match (&self.kind, key) {
-            (Kind::Private { meta: Some(range), .. }, Some(key)) => {
-                self.decrypt_range(range.clone(), key, nonce_material).map(Some)
-            }
+            (
+                Kind::Private {
+                    meta: Some(range), ..
+                },
+                Some(key),
+            ) => self
+                .decrypt_range(range.clone(), key, nonce_material)
+                .map(Some),
             (Kind::Private { meta: Some(_), .. }, None) => {
                 Err(TxError::Invalid("a key is needed to decrypt"))
             }
@@ -253,7 +281,12 @@ impl Transaction {
         }
     }
 
-    fn decrypt_range(&self, range: Range<usize>, key: &KeySecret, nonce_material: &[u8]) -> Result<String, TxError> {
+    fn decrypt_range(
+        &self,
+        range: Range<usize>,
+        key: &KeySecret,
+        nonce_material: &[u8],
+    ) -> Result<String, TxError> {
         let payload = self.json.get(range).ok_or(TxError::Base64)?;
         let mut bytes = base64url::decode(payload).map_err(|_| TxError::Base64)?;
         xsalsa20::apply_keystream(key.as_bytes(), nonce_material, &mut bytes);
@@ -306,7 +339,10 @@ mod tests {
             r#"[{"privacy":"trusting","madeAt":1,"changes":"[1]"},{"privacy":"private","meta":"encrypted_UAA==","madeAt":2,"keyUsed":"key_z1","encryptedChanges":"encrypted_UAAAA"}]"#,
         )
         .unwrap();
-        assert_eq!(batch[0].json(), r#"{"changes":"[1]","madeAt":1,"privacy":"trusting"}"#);
+        assert_eq!(
+            batch[0].json(),
+            r#"{"changes":"[1]","madeAt":1,"privacy":"trusting"}"#
+        );
         assert_eq!(
             batch[1].json(),
             r#"{"encryptedChanges":"encrypted_UAAAA","keyUsed":"key_z1","madeAt":2,"meta":"encrypted_UAA==","privacy":"private"}"#
@@ -348,11 +384,20 @@ mod tests {
         let meta = encrypt_payload(&key, b"nonce", "{\"m\":1}");
         let tx = Transaction::private(&payload, "key_z1", 1, Some(&meta));
         assert_eq!(tx.decrypt_changes(Some(&key), b"nonce").unwrap(), "[1,2,3]");
-        assert_eq!(tx.decrypt_meta(Some(&key), b"nonce").unwrap().as_deref(), Some("{\"m\":1}"));
+        assert_eq!(
+            tx.decrypt_meta(Some(&key), b"nonce").unwrap().as_deref(),
+            Some("{\"m\":1}")
+        );
         let trusting = Transaction::trusting("[\"\\u0000\"]", 1, None);
-        assert_eq!(trusting.decrypt_changes(None, b"x").unwrap(), "[\"\\u0000\"]");
+        assert_eq!(
+            trusting.decrypt_changes(None, b"x").unwrap(),
+            "[\"\\u0000\"]"
+        );
         assert_eq!(trusting.decrypt_meta(None, b"x").unwrap(), None);
         let broken = Transaction::private("A", "k", 1, None);
-        assert_eq!(broken.decrypt_changes(Some(&key), b"x"), Err(TxError::Base64));
+        assert_eq!(
+            broken.decrypt_changes(Some(&key), b"x"),
+            Err(TxError::Base64)
+        );
     }
 }
