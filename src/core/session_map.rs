@@ -493,3 +493,216 @@ fn parse_counts(json: &str) -> Result<SessionCounts, SessionMapError> {
     }
     Ok(counts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::keys::SignerSecret;
+
+    const HEADER: &str =
+        r#"{"type":"comap","ruleset":{"type":"unsafeAllowAll"},"meta":null,"uniqueness":"u1"}"#;
+
+    fn map() -> SessionMap {
+        let id = Header::parse(HEADER, true).unwrap().co_id();
+        SessionMap::new(&id, HEADER, None, false).unwrap()
+    }
+
+    fn secret() -> (String, String) {
+        let secret = SignerSecret::from_bytes([3u8; 32]);
+        let id = ed25519::signer_id(&secret).to_text();
+        (secret_text(&secret), id)
+    }
+
+    fn secret_text(secret: &SignerSecret) -> String {
+        let mut out = String::from(SignerSecret::PREFIX);
+        crate::core::base58::encode_into(secret.as_bytes(), &mut out);
+        out
+    }
+
+    fn known(m: &SessionMap) -> Vec<(String, u32)> {
+        m.known_sessions().map(|(s, c)| (s.to_owned(), c)).collect()
+    }
+
+    #[test]
+    fn header_must_hash_to_the_id_unless_skipped() {
+        assert!(matches!(
+            SessionMap::new("co_zabc", HEADER, None, false),
+            Err(SessionMapError::Header(HeaderError::IdMismatch { .. }))
+        ));
+        assert!(SessionMap::new("co_zabc", HEADER, None, true).is_ok());
+        assert!(matches!(
+            SessionMap::new("", HEADER, None, true),
+            Err(SessionMapError::Id { .. })
+        ));
+    }
+
+    #[test]
+    fn made_here_then_received_there() {
+        let (secret, signer) = secret();
+        let mut author = map();
+        let mut receiver = map();
+        let a = author
+            .make_new_transaction(
+                "s_session_z1",
+                &secret,
+                "[1]",
+                NewTransaction::Trusting,
+                None,
+                1,
+            )
+            .unwrap();
+        let b = author
+            .make_new_transaction(
+                "s_session_z1",
+                &secret,
+                "[2]",
+                NewTransaction::Private {
+                    key_id: "key_z1",
+                    key_secret: "keySecret_z11111111111111111111111111111111",
+                },
+                Some("{}"),
+                2,
+            )
+            .unwrap();
+        let batch = format!("[{},{}]", a.transaction_json, b.transaction_json);
+        receiver
+            .add_transactions(
+                "s_session_z1",
+                Some(&signer),
+                &batch,
+                &b.signature.to_text(),
+                false,
+            )
+            .unwrap();
+        assert_eq!(known(&receiver), vec![("s_session_z1".to_owned(), 2)]);
+        assert_eq!(
+            receiver.last_signature("s_session_z1"),
+            author.last_signature("s_session_z1")
+        );
+        let key = "keySecret_z11111111111111111111111111111111";
+        assert_eq!(
+            receiver
+                .decrypt_transaction("s_session_z1", 1, key)
+                .unwrap()
+                .as_deref(),
+            Some("[2]")
+        );
+        assert_eq!(
+            receiver
+                .decrypt_transaction_meta("s_session_z1", 1, key)
+                .unwrap()
+                .as_deref(),
+            Some("{}")
+        );
+        assert!(b.to_json().starts_with("{\"signature\":\"signature_z"));
+    }
+
+    #[test]
+    fn failures_leave_no_trace() {
+        let (secret, signer) = secret();
+        let mut author = map();
+        let a = author
+            .make_new_transaction("s", &secret, "[1]", NewTransaction::Trusting, None, 1)
+            .unwrap();
+        let mut m = map();
+        // Wrong signature: a signature over a different hash.
+        let other = author
+            .make_new_transaction("s", &secret, "[2]", NewTransaction::Trusting, None, 2)
+            .unwrap();
+        let batch = format!("[{}]", a.transaction_json);
+        assert!(m
+            .add_transactions(
+                "s",
+                Some(&signer),
+                &batch,
+                &other.signature.to_text(),
+                false
+            )
+            .is_err());
+        assert!(m
+            .make_new_transaction("t", "garbage", "[1]", NewTransaction::Trusting, None, 1)
+            .is_err());
+        let big = "x".repeat(MAX_CHANGES_BYTES + 1);
+        assert!(matches!(
+            m.make_new_transaction("t", &secret, &big, NewTransaction::Trusting, None, 1),
+            Err(SessionMapError::TooLarge { .. })
+        ));
+        assert_eq!(m.session_ids().count(), 0);
+        assert_eq!(m.transaction_count("s"), None);
+        // The right batch still goes in afterwards.
+        m.add_transactions("s", Some(&signer), &batch, &a.signature.to_text(), false)
+            .unwrap();
+        assert_eq!(m.transaction_count("s"), Some(1));
+    }
+
+    #[test]
+    fn deletion_keeps_only_delete_sessions() {
+        let (secret, _) = secret();
+        let mut m = map();
+        for s in ["a_session_z1", "a_session_d1$", "foo$"] {
+            m.make_new_transaction(s, &secret, "[1]", NewTransaction::Trusting, None, 1)
+                .unwrap();
+        }
+        m.mark_as_deleted();
+        assert_eq!(known(&m), vec![("a_session_d1$".to_owned(), 1)]);
+        assert_eq!(m.session_ids().count(), 3);
+        assert!(matches!(
+            m.make_new_transaction(
+                "a_session_d1$",
+                &secret,
+                "[1]",
+                NewTransaction::Trusting,
+                None,
+                1
+            ),
+            Err(SessionMapError::Deleted(_))
+        ));
+        assert!(matches!(
+            m.add_transactions(
+                "foo$",
+                None,
+                "[]",
+                &Signature::from_bytes([0; 64]).to_text(),
+                true
+            ),
+            Err(SessionMapError::Deleted(_))
+        ));
+        // Streaming is ignored once deleted, even when it is not JSON.
+        assert!(m.set_streaming_known_state("not json").is_ok());
+        assert!(!m.is_streaming());
+    }
+
+    #[test]
+    fn streaming_state_follows_the_reference() {
+        let (secret, _) = secret();
+        let mut m = map();
+        m.set_streaming_known_state(r#"{"s":3,"t":2}"#).unwrap();
+        assert!(m.is_streaming());
+        let with = |m: &SessionMap| {
+            m.known_sessions_with_streaming()
+                .map(|k| k.iter().map(|(s, c)| (s.to_owned(), c)).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            with(&m),
+            Some(vec![("s".to_owned(), 3), ("t".to_owned(), 2)])
+        );
+        // A local write overwrites the streaming count for its session.
+        m.make_new_transaction("t", &secret, "[1]", NewTransaction::Trusting, None, 1)
+            .unwrap();
+        assert_eq!(
+            with(&m),
+            Some(vec![("s".to_owned(), 3), ("t".to_owned(), 1)])
+        );
+        // Announcing only what is already here changes nothing.
+        m.set_streaming_known_state(r#"{"t":1}"#).unwrap();
+        assert!(m.is_streaming());
+        // A session announced at zero is "ahead" of nothing but still starts
+        // streaming on a map with no streaming yet.
+        let mut fresh = map();
+        fresh.set_streaming_known_state(r#"{"q":0}"#).unwrap();
+        assert!(fresh.is_streaming());
+        assert_eq!(with(&fresh), Some(vec![]));
+        assert!(fresh.set_streaming_known_state(r#"{"q":-1}"#).is_err());
+        assert!(fresh.set_streaming_known_state("[]").is_err());
+    }
+}
