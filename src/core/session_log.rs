@@ -11,7 +11,7 @@ use crate::core::hash::Hasher;
 use crate::core::keys::{Signature, SignerId, SignerSecret};
 use crate::core::stable_json;
 use crate::core::transaction::Transaction;
-use ed25519_dalek::VerifyingKey;
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use std::collections::BTreeMap;
 
 /// Why transactions could not be added to a session.
@@ -51,6 +51,9 @@ pub struct SessionLog {
     signature_after: BTreeMap<u32, Signature>,
     size_since_checkpoint: usize,
     nonce_prefix: String,
+    /// The last signing key used here, expanded once (deriving it costs as
+    /// much as a signature). Wiped on drop.
+    signing: Option<(SignerSecret, SigningKey)>,
 }
 
 /// `"hash_z…"`: what a session signature signs.
@@ -81,6 +84,7 @@ impl SessionLog {
             signature_after: BTreeMap::new(),
             size_since_checkpoint: 0,
             nonce_prefix,
+            signing: None,
         }
     }
 
@@ -200,8 +204,16 @@ impl SessionLog {
         max_tx_size: usize,
     ) -> Result<Signature, LogError> {
         self.check_room(1)?;
+        let cached = matches!(&self.signing, Some((s, _)) if s.as_bytes() == secret.as_bytes());
+        if !cached {
+            self.signing = Some((secret.clone(), SigningKey::from_bytes(secret.as_bytes())));
+        }
         self.hasher.update(transaction.json().as_bytes());
-        let signature = ed25519::sign(secret, signed_text(&self.hasher).as_bytes());
+        let text = signed_text(&self.hasher);
+        let signature = match &self.signing {
+            Some((_, key)) => Signature::from_bytes(key.sign(text.as_bytes()).to_bytes()),
+            None => ed25519::sign(secret, text.as_bytes()),
+        };
         let size = transaction.size();
         self.transactions.push(transaction);
         self.last_signature = Some(signature);
