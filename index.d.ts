@@ -105,6 +105,89 @@ export declare class NativeCryptoEngine {
 }
 
 /**
+ * The transaction log of one CoValue: header, sessions, signatures and
+ * known state. Drop-in for `cojson-core-napi`'s `SessionMap`.
+ */
+export declare class SessionMap {
+  /**
+   * Creates the log of CoValue `coId` from its header JSON. Throws if the
+   * header is malformed or (unless `skipVerify`) does not hash to `coId`.
+   * `maxTxSize` (default 102400) is the byte count of changes after which
+   * an in-between signature is recorded.
+   */
+  constructor(coId: string, headerJson: string, maxTxSize?: number | undefined | null, skipVerify?: boolean | undefined | null)
+  /** The header as canonical JSON (sorted keys). */
+  getHeader(): string
+  /**
+   * Adds received transactions (`transactionsJson`, a JSON array) to
+   * `sessionId`. Unless `skipVerify`, `signature` must sign the session hash
+   * after them, by `signerId` (used when the session is new). Throws on any
+   * failure and then changes nothing.
+   */
+  addTransactions(sessionId: string, signerId: string | undefined | null, transactionsJson: string, signature: string, skipVerify: boolean): void
+  /**
+   * Encrypts `changesJson` (and `metaJson`) with `keySecret`, appends the
+   * transaction to `sessionId` and signs it. Returns
+   * `{"signature":…,"transaction":…}` as JSON.
+   */
+  makeNewPrivateTransaction(sessionId: string, signerSecret: string, changesJson: string, keyId: string, keySecret: string, metaJson: string | undefined | null, madeAt: number): string
+  /**
+   * Appends a trusting (unencrypted) transaction to `sessionId` and signs
+   * it. Returns `{"signature":…,"transaction":…}` as JSON.
+   */
+  makeNewTrustingTransaction(sessionId: string, signerSecret: string, changesJson: string, metaJson: string | undefined | null, madeAt: number): string
+  /** Session ids in creation order. */
+  getSessionIds(): Array<string>
+  /** Number of transactions in a session, -1 if there is no such session. */
+  getTransactionCount(sessionId: string): number
+  /** One transaction as JSON, `null` if the session or index does not exist. */
+  getTransaction(sessionId: string, txIndex: number): string | null
+  /**
+   * A session's transactions from `fromIndex` on as JSON strings (empty
+   * past the end), `null` if there is no such session.
+   */
+  getSessionTransactions(sessionId: string, fromIndex: number): Array<string> | null
+  /** The signature after a session's last transaction, `null` if none. */
+  getLastSignature(sessionId: string): string | null
+  /** The in-between signature recorded after transaction `txIndex`, if any. */
+  getSignatureAfter(sessionId: string, txIndex: number): string | null
+  /**
+   * The highest transaction index with an in-between signature: -1 if
+   * none, `null` if there is no such session.
+   */
+  getLastSignatureCheckpoint(sessionId: string): number | null
+  /** `{ id, header: true, sessions }`. Once deleted, only delete sessions. */
+  getKnownState(): KnownState
+  /**
+   * The known state including announced streaming content, `null` when
+   * nothing is streaming.
+   */
+  getKnownStateWithStreaming(): KnownState | null
+  /** True while announced streaming content has not all arrived. */
+  isStreaming(): boolean
+  /** Records streaming content a peer announced: JSON `{ [sessionId]: count }`. */
+  setStreamingKnownState(streamingJson: string): void
+  /**
+   * Marks the CoValue deleted: only delete sessions remain known and
+   * writable.
+   */
+  markAsDeleted(): void
+  /** True once marked deleted. */
+  isDeleted(): boolean
+  /**
+   * The changes of a transaction: decrypted with `keySecret` if private,
+   * as stored if trusting. `null` if there is no such session; throws if
+   * there is no such transaction or it does not decrypt to UTF-8.
+   */
+  decryptTransaction(sessionId: string, txIndex: number, keySecret: string): string | null
+  /**
+   * The meta of a transaction, decrypted if private; `null` if the session
+   * does not exist or the transaction has no meta.
+   */
+  decryptTransactionMeta(sessionId: string, txIndex: number, keySecret: string): string | null
+}
+
+/**
  * A Jazz server worker's identity and crypto, held natively.
  *
  * `new WorkerHandle()` reads `JAZZ_WORKER_ACCOUNT` and `JAZZ_WORKER_SECRET`;
@@ -277,6 +360,19 @@ export interface KeyCacheStats {
   hits: number
   /** Lookups that had to parse a key. */
   misses: number
+}
+
+/**
+ * What a peer knows of a CoValue: `{ id, header, sessions: { [sessionId]: txCount } }`.
+ * `sessions` lists sessions in the order they were created.
+ */
+export interface KnownState {
+  /** The CoValue id. */
+  id: string
+  /** Always `true`: a session map always has its header. */
+  header: boolean
+  /** Transaction count per session. */
+  sessions: Record<string, number>
 }
 
 /** 32 random bytes: a new Ed25519 signing key seed. */

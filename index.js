@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Blake3Hasher = nativeBinding.Blake3Hasher
 module.exports.NativeCryptoEngine = nativeBinding.NativeCryptoEngine
+module.exports.SessionMap = nativeBinding.SessionMap
 module.exports.WorkerHandle = nativeBinding.WorkerHandle
 module.exports.blake3HashOnce = nativeBinding.blake3HashOnce
 module.exports.blake3HashOnceWithContext = nativeBinding.blake3HashOnceWithContext

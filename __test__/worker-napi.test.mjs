@@ -16,7 +16,7 @@ test('cojson-core-napi resolves to cojson-native under the hook', async () => {
 
 test(
   'inbox balance service and ticket endpoint on NapiCrypto over cojson-native',
-  { timeout: 120_000, skip: ours.SessionMap ? false : 'SessionMap is not in this build yet' },
+  { timeout: 120_000 },
   async () => {
     const { runDemo } = await import('../demo/run.mjs')
     const report = await runDemo({ crypto: 'napi', timeoutMs: 100_000 })

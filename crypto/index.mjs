@@ -11,11 +11,8 @@ import { CryptoProvider, cojsonInternals, logger } from 'cojson'
 
 const require = createRequire(import.meta.url)
 const addon = require('../index.js')
-const { NativeCryptoEngine, CryptoOperation, WorkerHandle, newEd25519SigningKey, newX25519PrivateKey } = addon
+const { NativeCryptoEngine, CryptoOperation, WorkerHandle, SessionMap, newEd25519SigningKey, newX25519PrivateKey } = addon
 const { stableStringify } = cojsonInternals
-
-/** The SessionMap class: ours; the reference package's only while ours is not built in. */
-const SessionMap = addon.SessionMap ?? (await import('cojson-core-napi').catch(() => ({}))).SessionMap
 
 // cojson writes base64url with `=` padding; Node's Buffer omits it.
 const PADDING = ['', '===', '==', '=']
@@ -162,7 +159,6 @@ export class NativeCrypto extends CryptoProvider {
   }
 
   createSessionMap(coID, headerJson, maxTxSize, skipVerify) {
-    if (!SessionMap) throw new Error('cojson-native: this build has no SessionMap')
     return new CountingSessionMap(new SessionMap(coID, headerJson, maxTxSize, skipVerify), this.#engine)
   }
 }

@@ -12,5 +12,6 @@ mod error;
 mod hashing;
 mod native_crypto;
 mod sealing;
+mod session_map;
 mod signing;
 mod worker;
