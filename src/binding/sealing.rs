@@ -1,4 +1,5 @@
-//! Binds the X25519 and sealing exports.
+//! Binds the X25519 and sealing exports. Secret strings copied in from JS are
+//! wiped when the call returns.
 
 use crate::binding::bytes::to_js_bytes;
 use crate::binding::error::OrThrow;
