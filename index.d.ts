@@ -430,7 +430,7 @@ export interface WorkerHandleOptions {
   accountID?: string
   /**
    * The worker's `sealerSecret_z…/signerSecret_z…`; default
-   * `JAZZ_WORKER_SECRET`.
+   * `JAZZ_WORKER_SECRET`. A non-string value is rejected without echoing it.
    */
   accountSecret?: string
   /** Keys kept per kind in the native key cache (default 1024). */

@@ -265,3 +265,48 @@ export function hostileGetter() {
     },
   }
 }
+
+/** Keys sorted at every level, as cojson's stableStringify writes them. */
+export function stableJson(value) {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort()
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+
+/**
+ * A valid SessionMap setting: header, CoValue id, a session with a signer and
+ * a batch of transactions signed for it (made by `lib`'s own SessionMap), and
+ * the key that encrypts its private transaction.
+ */
+export function sessionFixture(lib, g) {
+  const b58 = (n) => base58.encode(g.bytes(n))
+  const header = { type: 'comap', ruleset: { type: 'unsafeAllowAll' }, meta: null, uniqueness: b58(8) }
+  const headerJson = JSON.stringify(header)
+  const coId = `co_z${lib.shortHash(stableJson(header)).slice('shortHash_z'.length)}`
+  const signerSecret = `signerSecret_z${b58(32)}`
+  const signerId = lib.getSignerId(utf8(signerSecret))
+  const keySecret = `keySecret_z${b58(32)}`
+  const keyId = `key_z${b58(8)}`
+  const sessionId = `co_z${b58(12)}_session_z${b58(8)}`
+  const author = new lib.SessionMap(coId, headerJson)
+  const first = JSON.parse(author.makeNewTrustingTransaction(sessionId, signerSecret, '[{"op":"set","key":"a","value":1}]', null, 1700000000000))
+  const second = JSON.parse(
+    author.makeNewPrivateTransaction(sessionId, signerSecret, '[{"op":"set","key":"b","value":"secret"}]', keyId, keySecret, '{"m":1}', 1700000000001),
+  )
+  return {
+    header,
+    headerJson,
+    coId,
+    signerSecret,
+    signerId,
+    keySecret,
+    keyId,
+    sessionId,
+    transactionsJson: JSON.stringify([first.transaction, second.transaction]),
+    transactions: [JSON.stringify(first.transaction), JSON.stringify(second.transaction)],
+    signature: second.signature,
+  }
+}

@@ -7,6 +7,7 @@
 
 use crate::binding::bytes::to_js_bytes;
 use crate::binding::error::OrThrow;
+use crate::binding::text_arg::Text;
 use crate::core::base58;
 use crate::core::error::CryptoError;
 use crate::core::hash;
@@ -167,21 +168,21 @@ impl NativeCryptoEngine {
 
     /// The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text.
     #[napi(catch_unwind)]
-    pub fn signer_id(&self, secret: String) -> Result<String> {
+    pub fn signer_id(&self, #[napi(ts_arg_type = "string")] secret: Text) -> Result<String> {
         let secret = Zeroizing::new(secret);
         self.run(Operation::DeriveId, |c| Ok(c.signer_id(&secret)?.to_text()))
     }
 
     /// The `sealer_z…` id of a `sealerSecret_z…`. Throws for malformed text.
     #[napi(catch_unwind)]
-    pub fn sealer_id(&self, secret: String) -> Result<String> {
+    pub fn sealer_id(&self, #[napi(ts_arg_type = "string")] secret: Text) -> Result<String> {
         let secret = Zeroizing::new(secret);
         self.run(Operation::DeriveId, |c| Ok(c.sealer_id(&secret)?.to_text()))
     }
 
     /// The agent id `sealer_z…/signer_z…` of `sealerSecret_z…/signerSecret_z…`.
     #[napi(catch_unwind)]
-    pub fn agent_id(&self, agent_secret: String) -> Result<String> {
+    pub fn agent_id(&self, #[napi(ts_arg_type = "string")] agent_secret: Text) -> Result<String> {
         let agent_secret = Zeroizing::new(agent_secret);
         self.run(Operation::DeriveId, |c| {
             let (sealer, signer) = agent_secret
@@ -196,7 +197,11 @@ impl NativeCryptoEngine {
     /// Signs the UTF-8 of `message` with a `signerSecret_z…`; returns a
     /// `signature_z…`.
     #[napi(catch_unwind)]
-    pub fn sign(&self, secret: String, message: String) -> Result<String> {
+    pub fn sign(
+        &self,
+        #[napi(ts_arg_type = "string")] secret: Text,
+        #[napi(ts_arg_type = "string")] message: Text,
+    ) -> Result<String> {
         let secret = Zeroizing::new(secret);
         self.run(Operation::Sign, |c| {
             Ok(c.sign(&secret, message.as_bytes())?.to_text())
@@ -206,7 +211,12 @@ impl NativeCryptoEngine {
     /// Verifies a `signature_z…` over the UTF-8 of `message` by a `signer_z…`.
     /// `false` if it does not verify; throws for malformed text.
     #[napi(catch_unwind)]
-    pub fn verify(&self, signature: String, message: String, signer_id: String) -> Result<bool> {
+    pub fn verify(
+        &self,
+        #[napi(ts_arg_type = "string")] signature: Text,
+        #[napi(ts_arg_type = "string")] message: Text,
+        #[napi(ts_arg_type = "string")] signer_id: Text,
+    ) -> Result<bool> {
         self.run(Operation::Verify, |c| {
             c.verify(&signature, message.as_bytes(), &signer_id)
         })
@@ -217,9 +227,9 @@ impl NativeCryptoEngine {
     #[napi(catch_unwind)]
     pub fn encrypt(
         &self,
-        plaintext: String,
-        key_secret: String,
-        nonce_material: String,
+        #[napi(ts_arg_type = "string")] plaintext: Text,
+        #[napi(ts_arg_type = "string")] key_secret: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<Buffer> {
         let key_secret = Zeroizing::new(key_secret);
         self.run(Operation::Encrypt, |c| {
@@ -233,8 +243,8 @@ impl NativeCryptoEngine {
     pub fn decrypt(
         &self,
         ciphertext: &[u8],
-        key_secret: String,
-        nonce_material: String,
+        #[napi(ts_arg_type = "string")] key_secret: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<String> {
         let key_secret = Zeroizing::new(key_secret);
         self.run(Operation::Decrypt, |c| {
@@ -248,10 +258,10 @@ impl NativeCryptoEngine {
     #[napi(catch_unwind)]
     pub fn seal(
         &self,
-        message: String,
-        from: String,
-        to: String,
-        nonce_material: String,
+        #[napi(ts_arg_type = "string")] message: Text,
+        #[napi(ts_arg_type = "string")] from: Text,
+        #[napi(ts_arg_type = "string")] to: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<Buffer> {
         let from = Zeroizing::new(from);
         self.run(Operation::Seal, |c| {
@@ -266,9 +276,9 @@ impl NativeCryptoEngine {
     pub fn unseal(
         &self,
         sealed: &[u8],
-        recipient: String,
-        from: String,
-        nonce_material: String,
+        #[napi(ts_arg_type = "string")] recipient: Text,
+        #[napi(ts_arg_type = "string")] from: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<String> {
         let recipient = Zeroizing::new(recipient);
         self.run(Operation::Unseal, |c| {
@@ -282,9 +292,9 @@ impl NativeCryptoEngine {
     #[napi(catch_unwind)]
     pub fn seal_for_group(
         &self,
-        message: String,
-        to: String,
-        nonce_material: String,
+        #[napi(ts_arg_type = "string")] message: Text,
+        #[napi(ts_arg_type = "string")] to: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<Buffer> {
         self.run(Operation::SealForGroup, |c| {
             c.seal_for_group(message.as_bytes(), &to, nonce_material.as_bytes())
@@ -298,8 +308,8 @@ impl NativeCryptoEngine {
     pub fn unseal_for_group(
         &self,
         sealed: &[u8],
-        recipient: String,
-        nonce_material: String,
+        #[napi(ts_arg_type = "string")] recipient: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<String> {
         let recipient = Zeroizing::new(recipient);
         self.run(Operation::UnsealForGroup, |c| {
@@ -311,7 +321,7 @@ impl NativeCryptoEngine {
     /// `hash_z` + base58 of the BLAKE3 hash of the UTF-8 of `json` (pass
     /// the stable JSON of a value, as cojson's `secureHash` does).
     #[napi(catch_unwind)]
-    pub fn secure_hash(&self, json: String) -> Result<String> {
+    pub fn secure_hash(&self, #[napi(ts_arg_type = "string")] json: Text) -> Result<String> {
         self.run(Operation::Hash, |_| {
             let digest = hash::hash_once(json.as_bytes());
             let mut out = String::with_capacity(6 + base58::max_encoded_len(32));
@@ -324,7 +334,7 @@ impl NativeCryptoEngine {
     /// `shortHash_z` + base58 of the first 19 bytes of the BLAKE3 hash of the
     /// UTF-8 of `json`.
     #[napi(catch_unwind)]
-    pub fn short_hash(&self, json: String) -> Result<String> {
+    pub fn short_hash(&self, #[napi(ts_arg_type = "string")] json: Text) -> Result<String> {
         self.run(Operation::Hash, |_| Ok(hash::short_hash(&json)))
     }
 

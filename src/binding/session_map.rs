@@ -5,6 +5,7 @@
 //! does the work and errors go through `error.rs`.
 
 use crate::binding::error::{range_error, OrThrow};
+use crate::binding::text_arg::Text;
 use crate::core::session_map::{self as core_map, NewTransaction};
 use crate::core::transaction::MAX_MADE_AT;
 use napi::bindgen_prelude::Object;
@@ -60,8 +61,8 @@ impl SessionMap {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
-        co_id: String,
-        header_json: String,
+        #[napi(ts_arg_type = "string")] co_id: Text,
+        #[napi(ts_arg_type = "string")] header_json: Text,
         max_tx_size: Option<f64>,
         skip_verify: Option<bool>,
     ) -> Result<Self> {
@@ -88,10 +89,10 @@ impl SessionMap {
     #[napi(catch_unwind)]
     pub fn add_transactions(
         &mut self,
-        session_id: String,
-        signer_id: Option<String>,
-        transactions_json: String,
-        signature: String,
+        #[napi(ts_arg_type = "string")] session_id: Text,
+        #[napi(ts_arg_type = "string | undefined | null")] signer_id: Option<Text>,
+        #[napi(ts_arg_type = "string")] transactions_json: Text,
+        #[napi(ts_arg_type = "string")] signature: Text,
         skip_verify: bool,
     ) -> Result<()> {
         self.inner
@@ -113,12 +114,12 @@ impl SessionMap {
     pub fn make_new_private_transaction(
         &mut self,
         env: Env,
-        session_id: String,
-        signer_secret: String,
-        changes_json: String,
-        key_id: String,
-        key_secret: String,
-        meta_json: Option<String>,
+        #[napi(ts_arg_type = "string")] session_id: Text,
+        #[napi(ts_arg_type = "string")] signer_secret: Text,
+        #[napi(ts_arg_type = "string")] changes_json: Text,
+        #[napi(ts_arg_type = "string")] key_id: Text,
+        #[napi(ts_arg_type = "string")] key_secret: Text,
+        #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
         made_at: f64,
     ) -> Result<String> {
         let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
@@ -145,10 +146,10 @@ impl SessionMap {
     pub fn make_new_trusting_transaction(
         &mut self,
         env: Env,
-        session_id: String,
-        signer_secret: String,
-        changes_json: String,
-        meta_json: Option<String>,
+        #[napi(ts_arg_type = "string")] session_id: Text,
+        #[napi(ts_arg_type = "string")] signer_secret: Text,
+        #[napi(ts_arg_type = "string")] changes_json: Text,
+        #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
         made_at: f64,
     ) -> Result<String> {
         let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
@@ -174,7 +175,7 @@ impl SessionMap {
 
     /// Number of transactions in a session, -1 if there is no such session.
     #[napi(catch_unwind)]
-    pub fn get_transaction_count(&self, session_id: String) -> i64 {
+    pub fn get_transaction_count(&self, #[napi(ts_arg_type = "string")] session_id: Text) -> i64 {
         self.inner
             .transaction_count(&session_id)
             .map_or(-1, i64::from)
@@ -185,7 +186,7 @@ impl SessionMap {
     pub fn get_transaction(
         &self,
         env: Env,
-        session_id: String,
+        #[napi(ts_arg_type = "string")] session_id: Text,
         tx_index: f64,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
@@ -201,7 +202,7 @@ impl SessionMap {
     pub fn get_session_transactions(
         &self,
         env: Env,
-        session_id: String,
+        #[napi(ts_arg_type = "string")] session_id: Text,
         from_index: f64,
     ) -> Result<Option<Vec<String>>> {
         let from = index_arg(&env, from_index, "fromIndex")?;
@@ -213,7 +214,10 @@ impl SessionMap {
 
     /// The signature after a session's last transaction, `null` if none.
     #[napi(catch_unwind)]
-    pub fn get_last_signature(&self, session_id: String) -> Option<String> {
+    pub fn get_last_signature(
+        &self,
+        #[napi(ts_arg_type = "string")] session_id: Text,
+    ) -> Option<String> {
         self.inner.last_signature(&session_id).map(|s| s.to_text())
     }
 
@@ -222,7 +226,7 @@ impl SessionMap {
     pub fn get_signature_after(
         &self,
         env: Env,
-        session_id: String,
+        #[napi(ts_arg_type = "string")] session_id: Text,
         tx_index: f64,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
@@ -235,7 +239,10 @@ impl SessionMap {
     /// The highest transaction index with an in-between signature: -1 if
     /// none, `null` if there is no such session.
     #[napi(catch_unwind)]
-    pub fn get_last_signature_checkpoint(&self, session_id: String) -> Option<i64> {
+    pub fn get_last_signature_checkpoint(
+        &self,
+        #[napi(ts_arg_type = "string")] session_id: Text,
+    ) -> Option<i64> {
         self.inner.last_signature_checkpoint(&session_id)
     }
 
@@ -283,7 +290,10 @@ impl SessionMap {
 
     /// Records streaming content a peer announced: JSON `{ [sessionId]: count }`.
     #[napi(catch_unwind)]
-    pub fn set_streaming_known_state(&mut self, streaming_json: String) -> Result<()> {
+    pub fn set_streaming_known_state(
+        &mut self,
+        #[napi(ts_arg_type = "string")] streaming_json: Text,
+    ) -> Result<()> {
         self.inner
             .set_streaming_known_state(&streaming_json)
             .or_throw()
@@ -309,9 +319,9 @@ impl SessionMap {
     pub fn decrypt_transaction(
         &self,
         env: Env,
-        session_id: String,
+        #[napi(ts_arg_type = "string")] session_id: Text,
         tx_index: f64,
-        key_secret: String,
+        #[napi(ts_arg_type = "string")] key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         self.inner
@@ -325,9 +335,9 @@ impl SessionMap {
     pub fn decrypt_transaction_meta(
         &self,
         env: Env,
-        session_id: String,
+        #[napi(ts_arg_type = "string")] session_id: Text,
         tx_index: f64,
-        key_secret: String,
+        #[napi(ts_arg_type = "string")] key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         self.inner

@@ -10,16 +10,30 @@
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
 use napi::{sys, Error, Result, Status, ValueType};
 use std::ops::Deref;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// A JS string argument, as UTF-8 (lone surrogates become U+FFFD), wiped on drop.
 pub struct Text(Zeroizing<String>);
+
+impl Text {
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl Deref for Text {
     type Target = str;
 
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+/// Already wiped on drop; this lets callers wrap it in `Zeroizing` too.
+impl Zeroize for Text {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
     }
 }
 

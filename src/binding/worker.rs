@@ -5,6 +5,7 @@ use crate::binding::error::OrThrow;
 use crate::binding::native_crypto::{
     lock, new_cache, stats_to_js, CryptoOperationStats, NativeCryptoEngine,
 };
+use crate::binding::text_arg::Text;
 use crate::core::key_cache::KeyCache;
 use crate::core::worker::{
     WorkStats, WorkerConfigError, WorkerCredentials, ACCOUNT_VARIABLE, SECRET_VARIABLE,
@@ -17,14 +18,15 @@ use std::time::Instant;
 
 /// Where a `WorkerHandle` takes its credentials from. Each value missing here
 /// is read from its environment variable.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 pub struct WorkerHandleOptions {
     /// The worker's `co_z…` account id; default `JAZZ_WORKER_ACCOUNT`.
     #[napi(js_name = "accountID")]
     pub account_id: Option<String>,
     /// The worker's `sealerSecret_z…/signerSecret_z…`; default
-    /// `JAZZ_WORKER_SECRET`.
-    pub account_secret: Option<String>,
+    /// `JAZZ_WORKER_SECRET`. A non-string value is rejected without echoing it.
+    #[napi(ts_type = "string")]
+    pub account_secret: Option<Text>,
     /// Keys kept per kind in the native key cache (default 1024).
     pub key_cache_size: Option<u32>,
 }
@@ -81,7 +83,11 @@ impl WorkerHandle {
     #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<WorkerHandleOptions>) -> Result<Self> {
         let (account, secret, cache_size) = match options {
-            Some(o) => (o.account_id, o.account_secret, o.key_cache_size),
+            Some(o) => (
+                o.account_id,
+                o.account_secret.map(|t| t.as_str().to_owned()),
+                o.key_cache_size,
+            ),
             None => (None, None, None),
         };
         let (account, account_from) =
