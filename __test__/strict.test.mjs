@@ -3,6 +3,7 @@
 // base58 decoding, lone surrogates, and the strict-crypto choices (small-order
 // Ed25519 keys never verify, low-order X25519 points are refused).
 import { test } from 'node:test'
+import { spawnSync } from 'node:child_process'
 import assert from 'node:assert/strict'
 import { base58 } from '@scure/base'
 import { ours, ref, utf8, fromHex, generator, attempt } from './helpers/common.mjs'
@@ -233,4 +234,117 @@ test('non-canonical X25519 public keys are refused (the reference opens a blob w
   // u = 2^255 - 19 + 9 is the base point's u written non-canonically.
   const pPlus9 = fromHex('f6ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f')
   assert.throws(() => ours.x25519DiffieHellman(g.bytes(32), pPlus9), /non-canonical/)
+})
+
+// SessionMap: the CoValue transaction log takes ids, keys, numbers and JSON
+// straight from sync messages.
+const { sessionFixture } = await import('./helpers/fuzz-values.mjs')
+const fx = sessionFixture(ref, generator(5150))
+const freshMap = (lib = ours) => new lib.SessionMap(fx.coId, fx.headerJson)
+const filledMap = (lib = ours) => {
+  const map = freshMap(lib)
+  map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, fx.signature, false)
+  return map
+}
+
+test('SessionMap: numbers are exact integers in range, never wrapped (the reference reads 2^32 as index 0)', () => {
+  const map = filledMap()
+  const reference = filledMap(ref)
+  assert.equal(reference.getTransaction(fx.sessionId, 2 ** 32), reference.getTransaction(fx.sessionId, 0))
+  assert.equal(reference.getTransaction(fx.sessionId, NaN), reference.getTransaction(fx.sessionId, 0))
+  const bad = [NaN, -1, -0.5, 0.5, 1.5, 2 ** 32, 2 ** 53, Infinity, -Infinity]
+  for (const n of bad) {
+    const calls = [
+      () => map.getTransaction(fx.sessionId, n),
+      () => map.getSessionTransactions(fx.sessionId, n),
+      () => map.getSignatureAfter(fx.sessionId, n),
+      () => map.decryptTransaction(fx.sessionId, n, fx.keySecret),
+      () => map.decryptTransactionMeta(fx.sessionId, n, fx.keySecret),
+      () => new ours.SessionMap(fx.coId, fx.headerJson, n),
+    ]
+    for (const call of calls) {
+      assert.throws(call, (e) => e instanceof RangeError && /must be an integer from 0 to/.test(e.message), String(n))
+    }
+  }
+  for (const n of [NaN, -1, 1.5, 2 ** 53, Infinity]) {
+    assert.throws(() => map.makeNewTrustingTransaction(fx.sessionId, fx.signerSecret, '[]', null, n), RangeError, String(n))
+  }
+  // Valid integers still work: -0 is 0, and the largest index is accepted.
+  assert.equal(map.getTransaction(fx.sessionId, -0), reference.getTransaction(fx.sessionId, 0))
+  assert.equal(map.getTransaction(fx.sessionId, 2 ** 32 - 1), null)
+})
+
+test('SessionMap: a malformed signer id throws (the reference aborts the whole process)', () => {
+  const script = `
+    const ref = require('cojson-core-napi')
+    const map = new ref.SessionMap(${JSON.stringify(fx.coId)}, ${JSON.stringify(fx.headerJson)})
+    map.addTransactions(${JSON.stringify(fx.sessionId)}, 'signer_z1', ${JSON.stringify(fx.transactionsJson)}, ${JSON.stringify(fx.signature)}, false)
+  `
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 })
+  assert.ok(child.signal === 'SIGABRT' || child.status !== 0, 'the reference does not survive')
+  const ids = ['signer_z1', 'signer_z', 'signer_zz', `signer_z${'2'.repeat(200_000)}`, ` ${fx.signerId}`, fx.signerId.replace('signer_z', 'signer_Z')]
+  // A 32-byte value that is not a curve point (y = 2 has no x on edwards25519).
+  ids.push(`signer_z${base58.encode(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 2 : 0)))}`)
+  for (const id of ids) {
+    const map = freshMap()
+    assert.throws(() => map.addTransactions(fx.sessionId, id, fx.transactionsJson, fx.signature, false), /Invalid|signer/)
+    assert.deepEqual(map.getSessionIds(), [])
+  }
+})
+
+test('SessionMap: a rejected batch leaves nothing pending; the correct batch then goes in', () => {
+  const [first] = fx.transactions
+  const otherSignature = ref.sign(utf8('x'), utf8(fx.signerSecret))
+  const rejected = [
+    [fx.sessionId, fx.signerId, fx.transactionsJson, otherSignature, false],
+    [fx.sessionId, fx.signerId, `[${first}]`, fx.signature, false],
+    [fx.sessionId, fx.signerId, fx.transactionsJson.replace('"value\\":1', '"value\\":2'), fx.signature, false],
+    [fx.sessionId, 'signer_z1', fx.transactionsJson, fx.signature, false],
+    [fx.sessionId, fx.signerId, '[', fx.signature, false],
+  ]
+  for (const args of rejected) {
+    const map = freshMap()
+    assert.throws(() => map.addTransactions(...args))
+    assert.deepEqual(map.getSessionIds(), [])
+    assert.equal(map.getTransactionCount(fx.sessionId), -1)
+    map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, fx.signature, false)
+    assert.equal(map.getTransactionCount(fx.sessionId), 2)
+  }
+  // On an existing session too: a failed batch changes nothing.
+  const map = filledMap()
+  const before = [map.getTransactionCount(fx.sessionId), map.getLastSignature(fx.sessionId)]
+  assert.throws(() => map.addTransactions(fx.sessionId, fx.signerId, `[${first}]`, otherSignature, false))
+  assert.deepEqual([map.getTransactionCount(fx.sessionId), map.getLastSignature(fx.sessionId)], before)
+})
+
+test('SessionMap: ids, keys and signatures are parsed with exact prefixes and the length cap', () => {
+  const map = filledMap()
+  const sig = fx.signature
+  const cases = [
+    [() => map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, ` ${sig}`, true), /signature format/],
+    [() => map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, `x${sig}`, true), /signature format/],
+    [() => map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, `signature_z${'2'.repeat(200_000)}`, true), /at most 88 encode a valid one/],
+    [() => map.makeNewTrustingTransaction(fx.sessionId, fx.signerId, '[]', null, 1), /signer secret format/],
+    [() => map.makeNewTrustingTransaction(fx.sessionId, ` ${fx.signerSecret}`, '[]', null, 1), /signer secret format/],
+    [() => map.makeNewTrustingTransaction(fx.sessionId, `signerSecret_z${'2'.repeat(200_000)}`, '[]', null, 1), /at most 44/],
+    [() => map.makeNewPrivateTransaction(fx.sessionId, fx.signerSecret, '[]', fx.keyId, fx.signerSecret, null, 1), /key secret format/],
+    [() => map.decryptTransaction(fx.sessionId, 1, `sealerSecret_z${fx.keySecret.slice(11)}`), /key secret format/],
+    [() => map.decryptTransaction(fx.sessionId, 1, fx.keySecret.toUpperCase()), /key secret format/],
+    [() => map.decryptTransactionMeta(fx.sessionId, 1, `keySecret_z${'z'.repeat(200_000)}`), /at most 44/],
+  ]
+  for (const [call, message] of cases) assert.throws(call, message)
+  // Nothing was added by the failed calls.
+  assert.equal(map.getTransactionCount(fx.sessionId), 2)
+})
+
+test('SessionMap: deeply nested and malformed JSON is rejected, not a crash', () => {
+  const deep = (n) => '['.repeat(n) + ']'.repeat(n)
+  const map = freshMap()
+  for (const json of [deep(200), deep(100_000), '[' + '{"a":'.repeat(50_000), '\u0000', '[1e999999]']) {
+    assert.throws(() => map.addTransactions(fx.sessionId, fx.signerId, json, fx.signature, true), /Serialization error|Invalid/)
+    assert.throws(() => new ours.SessionMap(fx.coId, json), /Invalid header JSON|mismatch/)
+    assert.throws(() => map.setStreamingKnownState(json), /Serialization error/)
+  }
+  assert.throws(() => map.makeNewTrustingTransaction(fx.sessionId, fx.signerSecret, 'x'.repeat(1024 * 1024 + 1), null, 1), /Transaction too large/)
+  assert.deepEqual(map.getSessionIds(), [])
 })

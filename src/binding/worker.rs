@@ -21,8 +21,8 @@ use std::time::Instant;
 #[napi(object, object_to_js = false)]
 pub struct WorkerHandleOptions {
     /// The worker's `co_z…` account id; default `JAZZ_WORKER_ACCOUNT`.
-    #[napi(js_name = "accountID")]
-    pub account_id: Option<String>,
+    #[napi(js_name = "accountID", ts_type = "string")]
+    pub account_id: Option<Text>,
     /// The worker's `sealerSecret_z…/signerSecret_z…`; default
     /// `JAZZ_WORKER_SECRET`. A non-string value is rejected without echoing it.
     #[napi(ts_type = "string")]
@@ -84,7 +84,7 @@ impl WorkerHandle {
     pub fn new(options: Option<WorkerHandleOptions>) -> Result<Self> {
         let (account, secret, cache_size) = match options {
             Some(o) => (
-                o.account_id,
+                o.account_id.map(|t| t.as_str().to_owned()),
                 o.account_secret.map(|t| t.as_str().to_owned()),
                 o.key_cache_size,
             ),
