@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { Worker } from 'node:worker_threads'
 import { base58 } from '@scure/base'
 import { ours, ref, utf8, hex, generator } from './helpers/common.mjs'
+import { sessionFixture } from './helpers/fuzz-values.mjs'
 
 const WORKERS = 16
 const TASKS_PER_WORKER = 120
@@ -21,7 +22,7 @@ function makeTask(i) {
   const nonce = `{"in":"co_z${b58(8)}","tx":${i}}`
   const signerSecret = `signerSecret_z${b58(32)}`
   const sealerSecret = `sealerSecret_z${b58(32)}`
-  switch (i % 11) {
+  switch (i % 12) {
     case 0:
       return { op: 'getSignerId', args: { secret: signerSecret }, expected: ref.getSignerId(utf8(signerSecret)) }
     case 1:
@@ -61,6 +62,8 @@ function makeTask(i) {
     }
     case 9:
       return { op: 'shortHash', args: { message }, expected: ref.shortHash(message) }
+    case 11:
+      return sessionTask()
     default: {
       const secret = `signerSecret_z${b58(32).slice(0, 20)}0`
       let expected
@@ -72,6 +75,28 @@ function makeTask(i) {
       return { op: 'malformed', args: { secret }, expected }
     }
   }
+}
+
+/** A SessionMap round: receive a signed batch, decrypt it, make a transaction. */
+function sessionTask() {
+  const fx = sessionFixture(ref, g)
+  const args = { ...fx, changes: JSON.stringify([{ op: 'set', key: 'k', value: g.text(20) }]), madeAt: 1700000000000 + g.int(1e6) }
+  const map = new ref.SessionMap(fx.coId, fx.headerJson)
+  map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, fx.signature, false)
+  const made = map.makeNewTrustingTransaction(`${fx.sessionId}x`, fx.signerSecret, args.changes, null, args.madeAt)
+  const expected = [
+    map.getTransactionCount(fx.sessionId),
+    map.decryptTransaction(fx.sessionId, 1, fx.keySecret),
+    map.decryptTransactionMeta(fx.sessionId, 1, fx.keySecret),
+    made,
+    sortedKnownState(map.getKnownState()),
+  ].join('|')
+  return { op: 'sessionMap', args, expected }
+}
+
+/** Known state with sessions sorted (the reference's order is a hash map's). */
+function sortedKnownState({ id, header, sessions }) {
+  return JSON.stringify({ id, header, sessions: Object.entries(sessions).sort() })
 }
 
 function runWorker(workerData) {

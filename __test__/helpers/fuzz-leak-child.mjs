@@ -5,6 +5,7 @@
 //   node --expose-gc fuzz-leak-child.mjs <operations> <warmup>
 import { base58 } from '@scure/base'
 import { ours, utf8, generator } from './common.mjs'
+import { sessionFixture } from './fuzz-values.mjs'
 
 const [total, warmup] = process.argv.slice(2).map(Number)
 const g = generator(777)
@@ -50,7 +51,24 @@ const CHEAP = [
   },
   () => ours.ed25519SignatureFromBytes(signature.subarray(0, 64)),
 ]
+const fx = sessionFixture(ours, g)
+let sessionCounter = 0
 const SLOW = [
+  () => {
+    const map = new ours.SessionMap(fx.coId, fx.headerJson)
+    map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, fx.signature, false)
+    map.decryptTransaction(fx.sessionId, 1, fx.keySecret)
+    return map.getKnownState()
+  },
+  () => {
+    const map = new ours.SessionMap(fx.coId, fx.headerJson)
+    map.makeNewPrivateTransaction(`${fx.sessionId}${sessionCounter++ % 100}`, fx.signerSecret, '[1]', fx.keyId, fx.keySecret, null, 1)
+    try {
+      map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, fx.signature.replace(/.$/, '1'), false)
+    } catch (error) {
+      return error.message
+    }
+  },
   () => ours.sign(message, signerSecret),
   () => ours.verify(signature, message, signerId),
   () => ours.getSignerId(signerSecret),
