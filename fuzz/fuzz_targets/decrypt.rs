@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
     let (plain, nonce_material) = rest.split_at(rest.len() / 2);
     let cipher = xsalsa20::stream(key.as_bytes(), nonce_material, plain);
     assert_eq!(cipher.len(), plain.len());
-    assert_eq!(xsalsa20::stream(key.as_bytes(), nonce_material, &cipher), plain);
+    assert_eq!(
+        xsalsa20::stream(key.as_bytes(), nonce_material, &cipher),
+        plain
+    );
     if plain.len() >= 16 {
         let mut other = nonce_material.to_vec();
         other.push(0);

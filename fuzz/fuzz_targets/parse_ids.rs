@@ -55,7 +55,12 @@ fuzz_target!(|data: &[u8]| {
         Some((first, rest)) => (usize::from(*first) % prefixes.len(), rest),
         None => (0, data),
     };
-    let mut bytes = prefixes.get(choice).copied().unwrap_or("").as_bytes().to_vec();
+    let mut bytes = prefixes
+        .get(choice)
+        .copied()
+        .unwrap_or("")
+        .as_bytes()
+        .to_vec();
     bytes.extend_from_slice(rest);
     let Ok(text) = std::str::from_utf8(&bytes) else {
         // Not UTF-8: every byte-taking parser must refuse it.

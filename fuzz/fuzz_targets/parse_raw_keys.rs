@@ -34,7 +34,9 @@ fuzz_target!(|data: &[u8]| {
         match x25519::shared_secret(&secret, &public) {
             Ok(shared) => assert!(shared.iter().any(|b| *b != 0)),
             Err(CryptoError::LowOrderPublicKey) => {}
-            Err(CryptoError::NonCanonicalPublicKey) => assert!(!x25519::is_canonical(public.as_bytes())),
+            Err(CryptoError::NonCanonicalPublicKey) => {
+                assert!(!x25519::is_canonical(public.as_bytes()))
+            }
             Err(other) => panic!("unexpected error {other:?}"),
         }
     }

@@ -36,5 +36,11 @@ fuzz_target!(|data: &[u8]| {
         seal::unseal(&tampered, &recipient, &from, nonce_material),
         Err(CryptoError::WrongTag)
     );
-    assert!(seal::unseal(&sealed[..sealed.len() - 1], &recipient, &from, nonce_material).is_err());
+    assert!(seal::unseal(
+        &sealed[..sealed.len() - 1],
+        &recipient,
+        &from,
+        nonce_material
+    )
+    .is_err());
 });
