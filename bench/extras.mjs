@@ -1,0 +1,2 @@
+// Placeholder for async and batch sections.
+export async function extraSection() {}
