@@ -11,5 +11,6 @@ pub mod hash;
 pub mod keys;
 pub mod random;
 pub mod seal;
+pub mod signing_cache;
 pub mod x25519;
 pub mod xsalsa20;
