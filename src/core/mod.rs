@@ -5,6 +5,7 @@
 //! [`keys`]; everything below works on those types.
 
 pub mod base58;
+pub mod batch;
 pub mod ed25519;
 pub mod error;
 pub mod hash;
