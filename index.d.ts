@@ -21,11 +21,193 @@ export declare class Blake3Hasher {
   clone(): Blake3Hasher
 }
 
+/**
+ * Native crypto for cojson with a bounded cache of parsed keys. Keys, ids,
+ * messages and nonce material are JS strings (UTF-8 encoded natively);
+ * sealed and encrypted data are bytes; decrypted data comes back as a string
+ * (invalid UTF-8 replaced by U+FFFD, as `TextDecoder` does).
+ */
+export declare class NativeCryptoEngine {
+  /**
+   * A standalone engine with its own cache of `cacheCapacity` keys per kind
+   * (default 1024, clamped to 1..=1048576) and its own counters.
+   */
+  constructor(cacheCapacity?: number | undefined | null)
+  /** The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text. */
+  signerId(secret: string): string
+  /** The `sealer_z…` id of a `sealerSecret_z…`. Throws for malformed text. */
+  sealerId(secret: string): string
+  /** The agent id `sealer_z…/signer_z…` of `sealerSecret_z…/signerSecret_z…`. */
+  agentId(agentSecret: string): string
+  /**
+   * Signs the UTF-8 of `message` with a `signerSecret_z…`; returns a
+   * `signature_z…`.
+   */
+  sign(secret: string, message: string): string
+  /**
+   * Verifies a `signature_z…` over the UTF-8 of `message` by a `signer_z…`.
+   * `false` if it does not verify; throws for malformed text.
+   */
+  verify(signature: string, message: string, signerId: string): boolean
+  /**
+   * XSalsa20 of the UTF-8 of `plaintext` under a `keySecret_z…`, nonce from
+   * the UTF-8 of `nonceMaterial`. Returns the ciphertext bytes.
+   */
+  encrypt(plaintext: string, keySecret: string, nonceMaterial: string): Buffer
+  /** Inverse of `encrypt`: returns the plaintext as a string. */
+  decrypt(ciphertext: Uint8Array, keySecret: string, nonceMaterial: string): string
+  /**
+   * Seals the UTF-8 of `message` from a `sealerSecret_z…` to a `sealer_z…`.
+   * The pair's shared secret is cached.
+   */
+  seal(message: string, from: string, to: string, nonceMaterial: string): Buffer
+  /**
+   * Opens a sealed message; returns the plaintext as a string. Throws
+   * "Wrong tag" when anything does not match.
+   */
+  unseal(sealed: Uint8Array, recipient: string, from: string, nonceMaterial: string): string
+  /**
+   * Seals the UTF-8 of `message` to a group's `sealer_z…` with an
+   * ephemeral key (ephemeral public key, then the box).
+   */
+  sealForGroup(message: string, to: string, nonceMaterial: string): Buffer
+  /**
+   * Opens a group-sealed blob with the group's `sealerSecret_z…`; returns
+   * the plaintext as a string. Throws "Wrong tag" or for short input.
+   */
+  unsealForGroup(sealed: Uint8Array, recipient: string, nonceMaterial: string): string
+  /**
+   * `hash_z` + base58 of the BLAKE3 hash of the UTF-8 of `json` (pass
+   * the stable JSON of a value, as cojson's `secureHash` does).
+   */
+  secureHash(json: string): string
+  /**
+   * `shortHash_z` + base58 of the first 19 bytes of the BLAKE3 hash of the
+   * UTF-8 of `json`.
+   */
+  shortHash(json: string): string
+  /** BLAKE3 of `data` (32 bytes). */
+  blake3HashOnce(data: Uint8Array): Uint8Array
+  /** BLAKE3 of `context` followed by `data` (32 bytes). */
+  blake3HashOnceWithContext(data: Uint8Array, context: Uint8Array): Uint8Array
+  /**
+   * Counts one call of `operation` that JS timed at `nanos` nanoseconds
+   * (used for session-map work, which runs in another native class).
+   * Negative or non-finite times count as zero.
+   */
+  record(operation: CryptoOperation, nanos: number): void
+  /** The counters of every operation. */
+  stats(): Array<CryptoOperationStats>
+  /** The key cache's size and hit counts. */
+  cacheStats(): KeyCacheStats
+  /** Drops and wipes every cached key. */
+  clearCache(): void
+}
+
+/**
+ * A Jazz server worker's identity and crypto, held natively.
+ *
+ * `new WorkerHandle()` reads `JAZZ_WORKER_ACCOUNT` and `JAZZ_WORKER_SECRET`;
+ * `new WorkerHandle({ accountID, accountSecret })` takes explicit values.
+ * Both are validated (a `co_z…` id; `sealerSecret_z…/signerSecret_z…` with
+ * 32-byte keys); an invalid value throws an error that names the variable and
+ * the problem and never contains the value. Ids are derived natively.
+ * `cryptoEngine()` gives engines whose work this handle counts; `close()`
+ * wipes the handle's secret and the shared key cache.
+ */
+export declare class WorkerHandle {
+  /**
+   * Validates the credentials (explicit values first, then the environment
+   * variables) and derives the ids. Throws `InvalidArg` naming the
+   * variable or option (`accountID`, `accountSecret`, `JAZZ_WORKER_ACCOUNT`,
+   * `JAZZ_WORKER_SECRET`) and the problem.
+   */
+  constructor(options?: WorkerHandleOptions | undefined | null)
+  /** The worker's `co_z…` account id. */
+  get accountID(): string
+  /** The agent id `sealer_z…/signer_z…` derived from the secret. */
+  get agentID(): string
+  /** The `signer_z…` id derived from the secret. */
+  get signerID(): string
+  /** The `sealer_z…` id derived from the secret. */
+  get sealerID(): string
+  /** Whether `close()` was called. */
+  get isClosed(): boolean
+  /** Milliseconds since the handle was created. */
+  get uptimeMs(): number
+  /**
+   * The secret as text, for `startWorker({ accountSecret })` (cojson keeps
+   * it as a JS string). Throws once the handle is closed.
+   */
+  accountSecret(): string
+  /**
+   * A crypto engine sharing this handle's key cache and counters; pass it
+   * to `NativeCrypto.create({ engine })`. Throws once the handle is closed.
+   */
+  cryptoEngine(): NativeCryptoEngine
+  /**
+   * Calls and total time per kind of crypto operation served by this
+   * handle's engines. Stays readable after `close()`.
+   */
+  stats(): Array<CryptoOperationStats>
+  /** Sets every counter back to zero. */
+  resetStats(): void
+  /**
+   * Wipes the handle's copy of the secret and every key in the shared
+   * cache. Engines from `cryptoEngine()` keep working but start from an
+   * empty cache. Idempotent.
+   */
+  close(): void
+}
+
 /** BLAKE3 hash of `data`. Returns 32 bytes. */
 export declare function blake3HashOnce(data: Uint8Array): Uint8Array
 
 /** BLAKE3 hash of `context` followed by `data`. Returns 32 bytes. */
 export declare function blake3HashOnceWithContext(data: Uint8Array, context: Uint8Array): Uint8Array
+
+/**
+ * The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)
+ * counts. Pass one to `engine.record()` for work timed in JS.
+ */
+export declare const enum CryptoOperation {
+  /** Ed25519 signature. */
+  Sign = 0,
+  /** Ed25519 verification. */
+  Verify = 1,
+  /** XSalsa20 encryption. */
+  Encrypt = 2,
+  /** XSalsa20 decryption. */
+  Decrypt = 3,
+  /** Authenticated seal to a sealer id. */
+  Seal = 4,
+  /** Open of a sealed message. */
+  Unseal = 5,
+  /** Anonymous seal to a group. */
+  SealForGroup = 6,
+  /** Open of a group-sealed message. */
+  UnsealForGroup = 7,
+  /** BLAKE3 hashing. */
+  Hash = 8,
+  /** Public id derivation from a secret. */
+  DeriveId = 9,
+  /** Transactions received and verified by a session map. */
+  AddTransactions = 10,
+  /** Transactions made and signed by a session map. */
+  MakeTransaction = 11,
+  /** Transactions decrypted by a session map. */
+  DecryptTransaction = 12,
+}
+
+/** Calls and total time of one kind of operation. */
+export interface CryptoOperationStats {
+  /** The operation's camelCase name, e.g. `"verify"`. */
+  operation: string
+  /** How many times it ran (failed runs included). */
+  calls: number
+  /** Total time spent, in milliseconds. */
+  totalMs: number
+}
 
 /** Inverse of `encrypt` (the same keystream). */
 export declare function decrypt(ciphertext: Uint8Array, keySecret: string, nonceMaterial: Uint8Array): Uint8Array
@@ -84,6 +266,18 @@ export declare function getSealerId(secret: Uint8Array): string
 
 /** The `signer_z…` id of a `signerSecret_z…` given as UTF-8 bytes. */
 export declare function getSignerId(secret: Uint8Array): string
+
+/** The key cache's size and effectiveness. */
+export interface KeyCacheStats {
+  /** Keys held now (all kinds). */
+  entries: number
+  /** Maximum keys held per kind (there are five kinds). */
+  capacityPerKind: number
+  /** Lookups answered from the cache. */
+  hits: number
+  /** Lookups that had to parse a key. */
+  misses: number
+}
 
 /** 32 random bytes: a new Ed25519 signing key seed. */
 export declare function newEd25519SigningKey(): Uint8Array
@@ -184,6 +378,22 @@ export declare function verifyBatch(items: Array<SignatureToVerify>): Array<bool
  * to the messages do not matter. Resolves to one boolean per item.
  */
 export declare function verifyBatchAsync(items: Array<SignatureToVerify>): Promise<Array<boolean>>
+
+/**
+ * Where a `WorkerHandle` takes its credentials from. Each value missing here
+ * is read from its environment variable.
+ */
+export interface WorkerHandleOptions {
+  /** The worker's `co_z…` account id; default `JAZZ_WORKER_ACCOUNT`. */
+  accountID?: string
+  /**
+   * The worker's `sealerSecret_z…/signerSecret_z…`; default
+   * `JAZZ_WORKER_SECRET`.
+   */
+  accountSecret?: string
+  /** Keys kept per kind in the native key cache (default 1024). */
+  keyCacheSize?: number
+}
 
 /**
  * The 32-byte X25519 shared secret of a raw secret and a raw public key.

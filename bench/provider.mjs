@@ -15,6 +15,9 @@ export async function loadProviders() {
     ref: await RefNapiCrypto.create(),
     wasm: await WasmCrypto.create(),
   }
+  // cojson-native's own CryptoProvider, when this checkout ships it.
+  const native = await import('../crypto/index.mjs').catch(() => null)
+  if (native?.NativeCrypto) providers.native = await native.NativeCrypto.create()
   // Proof that the redirect took effect and only for the tagged instance: our
   // addon refuses a low-order sealer id, the reference does not.
   const zeroSealer = 'sealer_z11111111111111111111111111111111'
@@ -79,5 +82,5 @@ export function providerCases(ref) {
 
 export async function providerSection(runSection) {
   const providers = await loadProviders()
-  return runSection('CryptoProvider (cojson NapiCrypto on each addon; WasmCrypto)', providerCases(providers.ref), providers)
+  return runSection('CryptoProvider (cojson NapiCrypto on each addon; WasmCrypto; our NativeCrypto as `native`)', providerCases(providers.ref), providers)
 }

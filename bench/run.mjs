@@ -31,20 +31,24 @@ function runSection(title, cases, impls) {
   console.log(`\n## ${title}\n`)
   const rows = []
   const ratios = { ref: [], wasm: [], aa: [] }
+  let extraNames = []
   for (const c of cases) {
     if (only && !only.test(c.name)) continue
     const fns = Object.fromEntries(Object.entries(impls).map(([name, m]) => [name, c.make(m)]))
     const outputs = Object.fromEntries(Object.entries(fns).map(([name, fn]) => [name, fn(0)]))
     if (c.check === 'same') assertSame(c.name, outputs)
     else if (typeof c.check === 'function') c.check(outputs)
-    const t = measure({ ours: fns.ours, ref: fns.ref, 'ref-again': fns.ref, ...(fns.wasm ? { wasm: fns.wasm } : {}) })
+    const extra = Object.keys(fns).filter((name) => !['ours', 'ref', 'wasm'].includes(name))
+    const t = measure({ ours: fns.ours, ref: fns.ref, 'ref-again': fns.ref, ...(fns.wasm ? { wasm: fns.wasm } : {}), ...Object.fromEntries(extra.map((n) => [n, fns[n]])) })
     const aa = t.ref / t['ref-again']
     const vsRef = t.ref / t.ours
     const vsWasm = t.wasm === undefined ? undefined : t.wasm / t.ours
     ratios.ref.push(vsRef)
     ratios.aa.push(aa)
     if (vsWasm !== undefined) ratios.wasm.push(vsWasm)
-    rows.push([c.name, fmtUs(t.ours), fmtUs(t.ref), fmtUs(t.wasm), fmtRatio(aa), fmtRatio(vsRef), fmtRatio(vsWasm)])
+    for (const name of extra) (ratios[name] ??= []).push(t.ref / t[name])
+    extraNames = extra
+    rows.push([c.name, fmtUs(t.ours), fmtUs(t.ref), fmtUs(t.wasm), fmtRatio(aa), fmtRatio(vsRef), fmtRatio(vsWasm), ...extra.flatMap((n) => [fmtUs(t[n]), fmtRatio(t.ref / t[n])])])
   }
   if (rows.length === 0) return null
   const summary = {
@@ -53,9 +57,14 @@ function runSection(title, cases, impls) {
     aa: geomean(ratios.aa),
     worst: Math.min(...ratios.ref),
   }
-  rows.push(['**geometric mean**', '', '', '', fmtRatio(summary.aa), `**${fmtRatio(summary.ref)}**`, fmtRatio(summary.wasm)])
-  table(['operation', 'ours µs', 'ref µs', 'wasm µs', 'A/A', 'ref/ours', 'wasm/ours'], rows)
+  for (const n of extraNames) {
+    summary[n] = geomean(ratios[n])
+    summary[`${n}Worst`] = Math.min(...ratios[n])
+  }
+  rows.push(['**geometric mean**', '', '', '', fmtRatio(summary.aa), `**${fmtRatio(summary.ref)}**`, fmtRatio(summary.wasm), ...extraNames.flatMap((n) => ['', `**${fmtRatio(summary[n])}**`])])
+  table(['operation', 'ours µs', 'ref µs', 'wasm µs', 'A/A', 'ref/ours', 'wasm/ours', ...extraNames.flatMap((n) => [`${n} µs`, `ref/${n}`])], rows)
   console.log(`\nslowest ratio vs reference: ${fmtRatio(summary.worst)}`)
+  for (const n of extraNames) console.log(`${n}: geometric mean ${fmtRatio(summary[n])} over the reference, slowest ${fmtRatio(summary[`${n}Worst`])}`)
   return summary
 }
 

@@ -41,3 +41,18 @@ impl<T> OrThrow<T> for Result<T, BatchError> {
         self.map_err(|e| Error::new(Status::InvalidArg, e.to_string()))
     }
 }
+
+impl<T> OrThrow<T> for Result<T, crate::core::worker::WorkerConfigError> {
+    /// Invalid or missing worker credentials are `InvalidArg`; using a closed
+    /// handle is `GenericFailure`. Messages name the variable, never the value.
+    fn or_throw(self) -> napi::Result<T> {
+        use crate::core::worker::WorkerConfigError;
+        self.map_err(|err| {
+            let status = match err {
+                WorkerConfigError::Closed => Status::GenericFailure,
+                _ => Status::InvalidArg,
+            };
+            Error::new(status, err.to_string())
+        })
+    }
+}

@@ -12,5 +12,7 @@ mod bytes;
 mod encryption;
 mod error;
 mod hashing;
+mod native_crypto;
 mod sealing;
 mod signing;
+mod worker;
