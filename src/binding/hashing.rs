@@ -1,9 +1,8 @@
 //! Binds `blake3HashOnce`, `blake3HashOnceWithContext`, `generateNonce`,
 //! `shortHash` and the `Blake3Hasher` class.
 
-use crate::binding::bytes::to_js_bytes;
+use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::core::hash;
-use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
 
 /// BLAKE3 hash of `data`. Returns 32 bytes.
