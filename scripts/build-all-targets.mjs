@@ -14,7 +14,7 @@
 // Environment: BUILD_NICE (default 10) — nice level of the cargo builds.
 import { spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { delimiter, dirname, join } from 'node:path'
+import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { platformOfTriple } from './loader.mjs'
 
@@ -22,6 +22,9 @@ export const ZIGLANG_VERSION = '0.15.2'
 export const CARGO_ZIGBUILD_VERSION = '0.24.1'
 /** Oldest glibc the gnu binaries may need (CentOS 7 / RHEL 7, Amazon Linux 2). */
 export const GLIBC_FLOOR = '2.17'
+
+/** Oldest macOS each darwin binary loads on: the oldest Node 20 supports. */
+export const MACOS_MINIMUM = { 'x86_64-apple-darwin': '10.15', 'aarch64-apple-darwin': '11.0' }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const tools = join(root, 'artifacts', 'tools')
@@ -94,6 +97,9 @@ function main() {
   for (const triple of triples) {
     const platform = platformOfTriple(triple)
     const env = { ...process.env, ...toolEnv }
+    // Node 20 itself needs macOS 10.15 (x64) / 11.0 (arm64); zig would
+    // otherwise stamp its own, newer minimum into the binary.
+    if (triple.includes('apple-darwin')) env.MACOSX_DEPLOYMENT_TARGET ??= MACOS_MINIMUM[triple]
     if (triple.includes('-musl')) env[`CARGO_TARGET_${envKey(triple)}_RUSTFLAGS`] = '-C target-feature=-crt-static'
     console.log(`\n== ${triple} (${platform})`)
     // On a macOS host (the release workflow's runners) darwin targets use
@@ -135,4 +141,4 @@ function main() {
   }
 }
 
-main()
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main()
