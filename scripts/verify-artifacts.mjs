@@ -29,7 +29,11 @@ function cString(buffer, offset) {
   return buffer.toString('latin1', offset, end === -1 ? buffer.length : end)
 }
 
-/** Reads the parts of an ELF shared object that the checks need. */
+/**
+ * Reads the parts of an ELF shared object that the checks need: machine,
+ * flags, NEEDED libraries, needed symbol versions, and the names of the
+ * dynamic symbols it defines (`exported`) and leaves undefined (`imported`).
+ */
 export function readElf(buffer) {
   const is64 = buffer[4] === 2
   if (buffer[5] !== 1) throw new Error('big-endian ELF is not expected here')
@@ -80,14 +84,17 @@ export function readElf(buffer) {
   }
 
   const exported = []
+  const imported = []
   for (const section of sections.filter((s) => s.type === 11 /* SHT_DYNSYM */)) {
     const entry = is64 ? 24 : 16
     for (let at = section.offset + entry; at + entry <= section.offset + section.size; at += entry) {
       const shndx = buffer.readUInt16LE(at + (is64 ? 6 : 14))
-      if (shndx !== 0) exported.push(strings(section)(buffer.readUInt32LE(at)))
+      const name = strings(section)(buffer.readUInt32LE(at))
+      if (shndx !== 0) exported.push(name)
+      else if (name) imported.push(name)
     }
   }
-  return { format: is64 ? 'ELF64' : 'ELF32', machine, flags, needed, versions, exported }
+  return { format: is64 ? 'ELF64' : 'ELF32', machine, flags, needed, versions, exported, imported }
 }
 
 /** Reads the parts of a 64-bit little-endian Mach-O file that the checks need. */
