@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -128,4 +128,28 @@ test('npm pack of a platform package ships the .node, package.json and README.md
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+})
+
+test('verify-artifacts reads the addon built at the root and flags a wrong platform', async (t) => {
+  const { checkBinary, readElf } = await import('../scripts/verify-artifacts.mjs')
+  const local = join(root, `${pkg.napi.binaryName}.linux-x64-gnu.node`)
+  if (process.platform !== 'linux' || process.arch !== 'x64' || !existsSync(local)) {
+    t.skip('needs the linux-x64-gnu addon at the root')
+    return
+  }
+  const buffer = readFileSync(local)
+  const elf = readElf(buffer)
+  assert.equal(elf.format, 'ELF64')
+  assert.equal(elf.machine, 0x3e)
+  assert.ok(elf.exported.includes('napi_register_module_v1'))
+  assert.ok(elf.imported.includes('napi_create_string_utf8'), 'Node-API functions come from the host process')
+  assert.ok(elf.needed.includes('libc.so.6'))
+  assert.ok(elf.versions.some((version) => version.startsWith('GLIBC_2.')))
+  // Whatever glibc this local build needs, the architecture checks hold.
+  const asArm64 = checkBinary(buffer, 'linux-arm64-gnu').problems
+  assert.ok(asArm64.includes('e_machine 0x3e is not arm64'), asArm64.join('; '))
+  const asMusl = checkBinary(buffer, 'linux-x64-musl').problems
+  assert.ok(asMusl.includes('needs GLIBC symbol versions'), asMusl.join('; '))
+  assert.deepEqual(checkBinary(buffer, 'darwin-x64').problems, ['not a 64-bit Mach-O file'])
+  assert.deepEqual(checkBinary(Buffer.from('not a binary at all'), 'linux-x64-gnu').problems, ['not an ELF file'])
 })
