@@ -388,6 +388,12 @@ export declare function newX25519PrivateKey(): Uint8Array
 export declare function seal(message: Uint8Array, senderSecret: string, recipientId: string, nonceMaterial: Uint8Array): Uint8Array
 
 /**
+ * `seal` on the thread pool: resolves to the box sealed from `senderSecret`
+ * (`sealerSecret_z…`) to `recipientId` (`sealer_z…`).
+ */
+export declare function sealAsync(message: Uint8Array, senderSecret: string, recipientId: string, nonceMaterial: Uint8Array): Promise<Uint8Array>
+
+/**
  * Seals `message` to a group's `sealer_z…` with an ephemeral sender key.
  * Returns the ephemeral public key (32 bytes) followed by the box.
  */
@@ -406,10 +412,35 @@ export declare function shortHash(value: string): string
 export declare function sign(message: Uint8Array, secret: Uint8Array): string
 
 /**
+ * `sign` on the thread pool: resolves to the `signature_z…` of `message`
+ * under a `signerSecret_z…` given as UTF-8 bytes.
+ */
+export declare function signAsync(message: Uint8Array, secret: Uint8Array): Promise<string>
+
+/**
+ * One signature to check: `signature` (`signature_z…`) over `message` by
+ * `signerId` (`signer_z…`), exactly as `verify` takes them, but as strings.
+ */
+export interface SignatureToVerify {
+  /** A `signature_z…`. */
+  signature: string
+  /** The signed bytes. */
+  message: Uint8Array
+  /** A `signer_z…`. */
+  signerId: string
+}
+
+/**
  * Opens a sealed message. Throws "Wrong tag" when the key, sender or nonce
  * material does not match or the data was changed.
  */
 export declare function unseal(sealedMessage: Uint8Array, recipientSecret: string, senderId: string, nonceMaterial: Uint8Array): Uint8Array
+
+/**
+ * `unseal` on the thread pool: resolves to the opened message; rejects with
+ * "Wrong tag" when the key, sender or nonce material does not match.
+ */
+export declare function unsealAsync(sealedMessage: Uint8Array, recipientSecret: string, senderId: string, nonceMaterial: Uint8Array): Promise<Uint8Array>
 
 /** Opens a blob made by `sealForGroup` with the group's `sealerSecret_z…`. */
 export declare function unsealForGroup(sealedMessage: Uint8Array, recipientSecret: string, nonceMaterial: Uint8Array): Uint8Array
@@ -420,6 +451,29 @@ export declare function unsealForGroup(sealedMessage: Uint8Array, recipientSecre
  * for malformed ids and signatures.
  */
 export declare function verify(signature: Uint8Array, message: Uint8Array, id: Uint8Array): boolean
+
+/**
+ * `verify` on the thread pool: resolves to whether a `signature_z…` over
+ * `message` by a `signer_z…` (both UTF-8 bytes) verifies.
+ */
+export declare function verifyAsync(signature: Uint8Array, message: Uint8Array, id: Uint8Array): Promise<boolean>
+
+/**
+ * Verifies many signatures at once. Returns one boolean per item, in order:
+ * what `verify` would return for it. About 2.5× cheaper per signature than
+ * `verify` for batches of a hundred or more; one invalid signature makes its
+ * chunk of 128 fall back to single verification, so results stay exact.
+ * Throws for a malformed item, naming its index.
+ */
+export declare function verifyBatch(items: Array<SignatureToVerify>): Array<boolean>
+
+/**
+ * `verifyBatch` on the libuv thread pool: the event loop stays free while
+ * the signatures are checked. Items are parsed and their messages copied
+ * before it returns, so a malformed item throws at once and later changes
+ * to the messages do not matter. Resolves to one boolean per item.
+ */
+export declare function verifyBatchAsync(items: Array<SignatureToVerify>): Promise<Array<boolean>>
 
 /**
  * Where a `WorkerHandle` takes its credentials from. Each value missing here

@@ -722,18 +722,45 @@ if (!nativeBinding || forceWasi) {
 }
 
 if (!nativeBinding) {
-  if (loadErrors.length > 0) {
-    const error = new Error(
-      `Cannot find native binding. ` +
-        `npm has a bug related to optional dependencies (https://github.com/npm/cli/issues/4828). ` +
-        'Please try `npm i` again after removing both package-lock.json and node_modules directory.',
-    )
-    // assign instead of the `new Error(message, { cause })` options form,
-    // which Node < 16.9 silently ignores
-    error.cause = createLoadErrorChain(loadErrors)
-    throw error
+  // cojson-native: load failure (written by scripts/loader.mjs)
+  const supported = ["darwin-x64","darwin-arm64","linux-x64-gnu","linux-x64-musl","linux-arm64-gnu","linux-arm64-musl","linux-arm-gnueabihf"]
+  let libc = ''
+  if (process.platform === 'linux') {
+    const musl = isMusl()
+    libc = process.arch === 'arm' ? (musl ? 'musleabihf' : 'gnueabihf') : musl ? 'musl' : 'gnu'
+  } else if (process.platform === 'win32') {
+    libc = 'msvc'
   }
-  throw new Error(`Failed to load native binding`)
+  const here = [process.platform, process.arch, libc].filter(Boolean).join('-')
+  const fallback =
+    "Without a native binary, use cojson's WasmCrypto instead of NapiCrypto " +
+    "(import { WasmCrypto } from 'cojson/crypto/WasmCrypto'; const crypto = await WasmCrypto.create()), " +
+    'which needs no native code.'
+  const list = 'Prebuilt binaries exist for: ' + supported.join(', ') + '.'
+  let error
+  if (supported.indexOf(here) === -1) {
+    error = new Error(
+      'cojson-native has no prebuilt binary for ' + here +
+        ' (process.platform ' + process.platform + ', process.arch ' + process.arch + '). ' +
+        list + ' ' + fallback,
+    )
+    error.code = 'ERR_COJSON_NATIVE_UNSUPPORTED_PLATFORM'
+  } else {
+    error = new Error(
+      'cojson-native could not load its binary for ' + here + ': the optional dependency cojson-native-' + here +
+        ' is missing or failed to load (see the causes). If it is missing, remove node_modules and the lockfile and ' +
+        'install again without --no-optional / --omit=optional (npm/cli#4828). ' + list + ' ' + fallback,
+    )
+    error.code = 'ERR_COJSON_NATIVE_BINARY_NOT_LOADED'
+  }
+  error.platform = here
+  error.supportedPlatforms = supported.slice()
+  if (loadErrors.length > 0) {
+    // assign instead of the `new Error(message, { cause })` options form
+    error.cause = createLoadErrorChain(loadErrors)
+  }
+  throw error
+  // cojson-native: end of load failure
 }
 
 // A package can patch its own fallback in front of the load-failure check
@@ -860,11 +887,17 @@ module.exports.getSignerId = nativeBinding.getSignerId
 module.exports.newEd25519SigningKey = nativeBinding.newEd25519SigningKey
 module.exports.newX25519PrivateKey = nativeBinding.newX25519PrivateKey
 module.exports.seal = nativeBinding.seal
+module.exports.sealAsync = nativeBinding.sealAsync
 module.exports.sealForGroup = nativeBinding.sealForGroup
 module.exports.shortHash = nativeBinding.shortHash
 module.exports.sign = nativeBinding.sign
+module.exports.signAsync = nativeBinding.signAsync
 module.exports.unseal = nativeBinding.unseal
+module.exports.unsealAsync = nativeBinding.unsealAsync
 module.exports.unsealForGroup = nativeBinding.unsealForGroup
 module.exports.verify = nativeBinding.verify
+module.exports.verifyAsync = nativeBinding.verifyAsync
+module.exports.verifyBatch = nativeBinding.verifyBatch
+module.exports.verifyBatchAsync = nativeBinding.verifyBatchAsync
 module.exports.x25519DiffieHellman = nativeBinding.x25519DiffieHellman
 module.exports.x25519PublicKey = nativeBinding.x25519PublicKey

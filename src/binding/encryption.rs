@@ -1,12 +1,11 @@
 //! Binds `encrypt`, `decrypt` (XSalsa20 under a `keySecret_z…`) and the raw
 //! `encryptXsalsa20` / `decryptXsalsa20`.
 
-use crate::binding::bytes::to_js_bytes;
+use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::error::OrThrow;
 use crate::binding::text_arg::Text;
 use crate::core::keys::{fixed, KeySecret};
 use crate::core::xsalsa20;
-use napi::bindgen_prelude::Uint8Array;
 use napi::Result;
 use napi_derive::napi;
 use zeroize::Zeroizing;

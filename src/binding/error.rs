@@ -1,5 +1,6 @@
 //! The one place where core errors become JS errors.
 
+use crate::core::batch::BatchError;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::session_map::SessionMapError;
 use napi::{Env, Error, Status};
@@ -33,6 +34,13 @@ impl<T> OrThrow<T> for Result<T, CryptoError> {
 impl<T> OrThrow<T> for Result<T, KeyError> {
     fn or_throw(self) -> napi::Result<T> {
         self.map_err(|e| to_js(e.into()))
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, BatchError> {
+    fn or_throw(self) -> napi::Result<T> {
+        // Every batch error is an unusable item: malformed input.
+        self.map_err(|e| Error::new(Status::InvalidArg, e.to_string()))
     }
 }
 

@@ -1,10 +1,9 @@
 //! Binds `blake3HashOnce`, `blake3HashOnceWithContext`, `generateNonce`,
 //! `shortHash` and the `Blake3Hasher` class.
 
-use crate::binding::bytes::to_js_bytes;
+use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::text_arg::Text;
 use crate::core::hash;
-use napi::bindgen_prelude::Uint8Array;
 use napi_derive::napi;
 
 /// BLAKE3 hash of `data`. Returns 32 bytes.

@@ -6,6 +6,8 @@
 // exported functions look unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod async_ops;
+mod batch;
 mod bytes;
 mod encryption;
 mod error;

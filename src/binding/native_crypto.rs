@@ -5,7 +5,7 @@
 //! per operation. Secret strings copied in from JS are wiped when a call
 //! returns (the cache keeps only parsed keys, wiped on eviction).
 
-use crate::binding::bytes::to_js_bytes;
+use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::error::OrThrow;
 use crate::binding::text_arg::Text;
 use crate::core::base58;
@@ -13,7 +13,7 @@ use crate::core::error::CryptoError;
 use crate::core::hash;
 use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY};
 use crate::core::worker::{Operation, WorkStats};
-use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::bindgen_prelude::Buffer;
 use napi::Result;
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};

@@ -1,12 +1,11 @@
 //! Binds the X25519 and sealing exports. Secret strings copied in from JS are
 //! wiped when the call returns.
 
-use crate::binding::bytes::to_js_bytes;
+use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::error::OrThrow;
 use crate::binding::text_arg::Text;
 use crate::core::keys::{SealerId, SealerSecret};
 use crate::core::{seal as core_seal, x25519};
-use napi::bindgen_prelude::Uint8Array;
 use napi::Result;
 use napi_derive::napi;
 

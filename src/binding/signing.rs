@@ -1,11 +1,10 @@
 //! Binds the Ed25519 exports: the cojson-level ones that take prefixed ids as
 //! UTF-8 bytes (`sign`, `verify`, `getSignerId`) and the raw-bytes ones.
 
-use crate::binding::bytes::to_js_bytes;
+use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::error::OrThrow;
 use crate::core::ed25519;
 use crate::core::keys::{Signature, SignerId, SignerSecret};
-use napi::bindgen_prelude::Uint8Array;
 use napi::Result;
 use napi_derive::napi;
 

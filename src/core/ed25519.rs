@@ -2,32 +2,58 @@
 //!
 //! Verification is strict: small-order public keys and non-canonical
 //! signatures are rejected (`false`), which honest signers never produce.
+//!
+//! Parsed keys are kept in the bounded caches of
+//! [`crate::core::signing_cache`]: signing with a recently used seed skips
+//! deriving its public key, verifying by a recently seen signer skips
+//! decompressing its key. Results are the same with or without a cache hit.
 
 use crate::core::error::CryptoError;
 use crate::core::keys::{Signature, SignerId, SignerSecret};
 use crate::core::random::random_array;
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use crate::core::signing_cache::{self, SignerKeys};
+use ed25519_dalek::hazmat::{raw_sign, ExpandedSecretKey};
+use ed25519_dalek::{Sha512, VerifyingKey};
+use std::sync::Arc;
 
 /// A fresh random signing key seed.
 pub fn new_signer_secret() -> Result<SignerSecret, CryptoError> {
     Ok(SignerSecret::from_bytes(random_array()?))
 }
 
-/// The public key of a signing key seed.
-pub fn signer_id(secret: &SignerSecret) -> SignerId {
-    let key = SigningKey::from_bytes(secret.as_bytes());
-    SignerId::from_bytes(key.verifying_key().to_bytes())
+/// The expanded secret and public key of a seed, from the cache or derived.
+fn signer_keys(secret: &SignerSecret) -> Arc<SignerKeys> {
+    let derive = || {
+        let expanded = ExpandedSecretKey::from(secret.as_bytes());
+        let public = VerifyingKey::from(&expanded);
+        Arc::new(SignerKeys { expanded, public })
+    };
+    match signing_cache::secret_cache_key(secret.as_bytes()) {
+        Some(key) => signing_cache::signing_keys()
+            .get_or_insert_with(key, || Some(derive()))
+            .unwrap_or_else(derive),
+        None => derive(),
+    }
 }
 
-/// Signs `message`.
+/// The public key of a signing key seed.
+pub fn signer_id(secret: &SignerSecret) -> SignerId {
+    SignerId::from_bytes(signer_keys(secret).public.to_bytes())
+}
+
+/// Signs `message` (RFC 8032 Ed25519).
 pub fn sign(secret: &SignerSecret, message: &[u8]) -> Signature {
-    let key = SigningKey::from_bytes(secret.as_bytes());
-    Signature::from_bytes(key.sign(message).to_bytes())
+    let keys = signer_keys(secret);
+    Signature::from_bytes(raw_sign::<Sha512>(&keys.expanded, message, &keys.public).to_bytes())
 }
 
 /// Parses a public key, rejecting 32 bytes that encode no curve point.
 pub fn verifying_key(id: &SignerId) -> Result<VerifyingKey, CryptoError> {
-    VerifyingKey::from_bytes(id.as_bytes()).map_err(|_| CryptoError::InvalidVerifyingKey)
+    signing_cache::verifying_keys()
+        .get_or_insert_with(*id.as_bytes(), || {
+            VerifyingKey::from_bytes(id.as_bytes()).ok()
+        })
+        .ok_or(CryptoError::InvalidVerifyingKey)
 }
 
 /// Checks `signature` over `message` by `id`.

@@ -6,6 +6,7 @@
 
 pub mod base58;
 pub mod base64url;
+pub mod batch;
 pub mod ed25519;
 pub mod error;
 pub mod hash;
@@ -17,6 +18,7 @@ pub mod random;
 pub mod seal;
 pub mod session_log;
 pub mod session_map;
+pub mod signing_cache;
 pub mod stable_json;
 pub mod transaction;
 pub mod worker;

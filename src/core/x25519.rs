@@ -3,6 +3,7 @@
 use crate::core::error::CryptoError;
 use crate::core::keys::{SealerId, SealerSecret};
 use crate::core::random::random_array;
+use crate::core::signing_cache;
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
@@ -11,10 +12,17 @@ pub fn new_sealer_secret() -> Result<SealerSecret, CryptoError> {
     Ok(SealerSecret::from_bytes(random_array()?))
 }
 
-/// The public key of an X25519 secret.
+/// The public key of an X25519 secret (kept in a bounded cache keyed by a
+/// keyed hash of the secret, see [`crate::core::signing_cache`]).
 pub fn sealer_id(secret: &SealerSecret) -> SealerId {
-    let secret = StaticSecret::from(*secret.as_bytes());
-    SealerId::from_bytes(PublicKey::from(&secret).to_bytes())
+    let derive = || PublicKey::from(&StaticSecret::from(*secret.as_bytes())).to_bytes();
+    let public = match signing_cache::secret_cache_key(secret.as_bytes()) {
+        Some(key) => signing_cache::sealer_ids()
+            .get_or_insert_with(key, || Some(derive()))
+            .unwrap_or_else(derive),
+        None => derive(),
+    };
+    SealerId::from_bytes(public)
 }
 
 /// Whether `bytes` is the canonical encoding of an X25519 u-coordinate: below

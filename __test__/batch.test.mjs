@@ -1,0 +1,77 @@
+// verifyBatch and verifyBatchAsync give, item by item, what `verify` of our
+// addon and of the reference cojson-core-napi@0.20.19 give, for all-valid
+// batches and for batches with invalid items at random places.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { base58 } from '@scure/base'
+import { ours, ref, utf8, generator } from './helpers/common.mjs'
+
+const g = generator(4_242)
+const secrets = Array.from({ length: 9 }, () => utf8(`signerSecret_z${base58.encode(g.bytes(32))}`))
+const ids = secrets.map((s) => ref.getSignerId(s))
+
+function batch(n) {
+  return Array.from({ length: n }, () => {
+    const k = g.int(secrets.length)
+    const message = g.bytes(g.int(300))
+    return { signature: ref.sign(message, secrets[k]), message, signerId: ids[k] }
+  })
+}
+
+/** Makes about `rate` of the items invalid in one of three ways. */
+function spoil(items, rate) {
+  for (const item of items) {
+    if (g.next() >= rate) continue
+    switch (g.int(3)) {
+      case 0:
+        item.message = Uint8Array.from([...item.message, 1])
+        break
+      case 1:
+        item.signerId = ids[(ids.indexOf(item.signerId) + 1) % ids.length]
+        break
+      default: {
+        const bytes = base58.decode(item.signature.slice('signature_z'.length))
+        bytes[g.int(32)] ^= 1 << g.int(8) // flips a bit of R
+        item.signature = `signature_z${base58.encode(bytes)}`
+      }
+    }
+  }
+  return items
+}
+
+const expected = (items, impl) => items.map((it) => impl.verify(utf8(it.signature), it.message, utf8(it.signerId)))
+
+test('all-valid batches of every size verify', async () => {
+  for (const n of [0, 1, 3, 4, 5, 64, 127, 128, 129, 300]) {
+    const items = batch(n)
+    assert.deepEqual(ours.verifyBatch(items), new Array(n).fill(true))
+    assert.deepEqual(await ours.verifyBatchAsync(items), new Array(n).fill(true))
+  }
+})
+
+test('per-item results equal verify, ours and the reference, with invalid items mixed in', async () => {
+  for (const [n, rate] of [[10, 0.3], [200, 0.01], [300, 0.1], [256, 1]]) {
+    const items = spoil(batch(n), rate)
+    const reference = expected(items, ref)
+    assert.deepEqual(expected(items, ours), reference)
+    assert.deepEqual(ours.verifyBatch(items), reference)
+    assert.deepEqual(await ours.verifyBatchAsync(items), reference)
+  }
+})
+
+test('a malformed item throws, naming its index; async throws before any work', async () => {
+  const items = batch(5)
+  items[3] = { ...items[3], signature: 'signature_z0OIl' }
+  assert.throws(() => ours.verifyBatch(items), /item 3: Invalid base58 in signature/)
+  assert.throws(() => ours.verifyBatchAsync(items), /item 3/)
+  const wrongPrefix = batch(2)
+  wrongPrefix[1].signerId = 'sealer_z1'
+  assert.throws(() => ours.verifyBatch(wrongPrefix), /item 1: Invalid signer ID format/)
+})
+
+test('messages are copied for the async variant', async () => {
+  const items = batch(40)
+  const pending = ours.verifyBatchAsync(items)
+  for (const it of items) it.message.fill(7)
+  assert.deepEqual(await pending, new Array(40).fill(true))
+})

@@ -1,0 +1,149 @@
+//! Hot paths of the Rust core, without Node-API: run with
+//! `cargo bench --no-default-features --bench core` (add `-- quick` for a
+//! shorter run, or a substring to select cases). A small harness instead of
+//! criterion keeps the build light: each case is timed in batches of about
+//! 10 ms, and the median of the batches is printed in µs per call, so a
+//! regression in the core shows here before the JS layer.
+
+use cojson_native::core::batch::{verify_batch, BatchItem};
+use cojson_native::core::keys::{KeySecret, SealerSecret, Signature, SignerId, SignerSecret};
+use cojson_native::core::{base58, ed25519, hash, seal, x25519, xsalsa20};
+use std::hint::black_box;
+use std::time::Instant;
+
+struct Bench {
+    quick: bool,
+    filter: Option<String>,
+}
+
+impl Bench {
+    fn run(&self, name: &str, mut f: impl FnMut()) {
+        if self.filter.as_deref().is_some_and(|s| !name.contains(s)) {
+            return;
+        }
+        let target = if self.quick { 2e-3 } else { 10e-3 };
+        let samples = if self.quick { 7 } else { 21 };
+        let mut n = 1u64;
+        loop {
+            let t = Instant::now();
+            for _ in 0..n {
+                f();
+            }
+            if t.elapsed().as_secs_f64() >= target / 4.0 {
+                break;
+            }
+            n *= 2;
+        }
+        let mut times: Vec<f64> = (0..samples)
+            .map(|_| {
+                let t = Instant::now();
+                for _ in 0..n {
+                    f();
+                }
+                t.elapsed().as_secs_f64() * 1e6 / n as f64
+            })
+            .collect();
+        times.sort_by(|a, b| a.total_cmp(b));
+        println!("{name:<40} {:>10.3} µs", times[times.len() / 2]);
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let b = Bench {
+        quick: args.iter().any(|a| a == "quick"),
+        filter: args.iter().find(|a| *a != "quick").cloned(),
+    };
+    let signer = SignerSecret::from_bytes([7; 32]);
+    let signer_text = signer.to_text();
+    let id = ed25519::signer_id(&signer);
+    let id_text = id.to_text();
+    let msg = [0x5a_u8; 256];
+    let sig = ed25519::sign(&signer, &msg);
+    let sig_text = sig.to_text();
+    let sealer_a = SealerSecret::from_bytes([1; 32]);
+    let sealer_b = SealerSecret::from_bytes([2; 32]);
+    let b_id = x25519::sealer_id(&sealer_b);
+    let a_id = x25519::sealer_id(&sealer_a);
+    let sealed = seal::seal(&msg, &sealer_a, &b_id, b"nonce").unwrap_or_default();
+    let key = KeySecret::from_bytes([3; 32]);
+    let data64 = [9u8; 64];
+
+    b.run("base58 encode 64 B", || {
+        black_box(base58::encode(black_box(sig.as_bytes())));
+    });
+    b.run("base58 decode signature", || {
+        black_box(Signature::parse(black_box(&sig_text)).ok());
+    });
+    b.run("base58 decode signer id", || {
+        black_box(SignerId::parse(black_box(&id_text)).ok());
+    });
+    b.run("parse signer secret", || {
+        black_box(SignerSecret::parse(black_box(&signer_text)).ok());
+    });
+    b.run("sign 256 B (cached key)", || {
+        black_box(ed25519::sign(black_box(&signer), &msg));
+    });
+    let mut seed = 0u8;
+    b.run("sign 256 B (fresh key)", || {
+        seed = seed.wrapping_add(1);
+        let mut bytes = [seed; 32];
+        bytes[1] = seed.wrapping_mul(3);
+        // 256 distinct keys cycle through a 256-entry cache: mostly misses.
+        black_box(ed25519::sign(&SignerSecret::from_bytes(bytes), &msg));
+    });
+    b.run("signer id (cached)", || {
+        black_box(ed25519::signer_id(black_box(&signer)));
+    });
+    b.run("verify 256 B", || {
+        black_box(ed25519::verify(&id, black_box(&msg), &sig).ok());
+    });
+    let items: Vec<(SignerSecret, Vec<u8>)> = (0..256u32)
+        .map(|i| {
+            (
+                SignerSecret::from_bytes([(i % 16) as u8 + 1; 32]),
+                i.to_le_bytes().to_vec(),
+            )
+        })
+        .collect();
+    let signed: Vec<(SignerId, Signature, &[u8])> = items
+        .iter()
+        .map(|(s, m)| (ed25519::signer_id(s), ed25519::sign(s, m), m.as_slice()))
+        .collect();
+    let batch: Vec<BatchItem<'_>> = signed
+        .iter()
+        .map(|(id, signature, message)| BatchItem {
+            id: *id,
+            message,
+            signature: *signature,
+        })
+        .collect();
+    b.run("verify_batch 256 (per call)", || {
+        black_box(verify_batch(black_box(&batch)).ok());
+    });
+    b.run("x25519 shared secret", || {
+        black_box(x25519::shared_secret(&sealer_a, black_box(&b_id)).ok());
+    });
+    b.run("seal 256 B", || {
+        black_box(seal::seal(&msg, &sealer_a, black_box(&b_id), b"nonce").ok());
+    });
+    b.run("unseal 256 B", || {
+        black_box(seal::unseal(&sealed, &sealer_b, black_box(&a_id), b"nonce").ok());
+    });
+    b.run("xsalsa20 64 B", || {
+        black_box(xsalsa20::stream(
+            key.as_bytes(),
+            b"nonce",
+            black_box(&data64),
+        ));
+    });
+    b.run("blake3 64 B", || {
+        black_box(hash::hash_once(black_box(&data64)));
+    });
+    b.run("short hash", || {
+        black_box(hash::short_hash(black_box("{\"a\":1}")));
+    });
+}
