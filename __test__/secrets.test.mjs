@@ -35,6 +35,7 @@ const VALID = {
   sig64: ours.ed25519Sign(g.bytes(32), utf8('m')),
   sealed: new Uint8Array(64),
   sealedGroup: new Uint8Array(80),
+  batch: [{ signature: ours.sign(utf8('m'), utf8(`signerSecret_z${b58(32)}`)), message: utf8('m'), signerId: ours.getSignerId(utf8(`signerSecret_z${b58(32)}`)) }],
 }
 
 const fx = sessionFixture(ours, generator(99))
@@ -111,6 +112,12 @@ function malformedValues(text) {
   return [text, utf8(text), Buffer.from(text), [text], { secret: text }, new String(text), Array.from(utf8(text))]
 }
 
+/** The text as a field of verifyBatch items (a secret pasted where an id goes). */
+function batchForms(text) {
+  const item = VALID.batch[0]
+  return [[{ ...item, signature: text }], [{ ...item, signerId: text }], [{ ...item, signerId: [text] }], [{ ...item, signature: utf8(text) }]]
+}
+
 /** The forms of a secret that must never show up in an error. */
 function fingerprints(secretBody, secretBytes) {
   const runs = []
@@ -131,8 +138,11 @@ function assertNoLeak(error, runs, where) {
   }
 }
 
-/** Calls every export with `value` in each argument position, valid elsewhere. */
-function everyPosition(value, onError) {
+/**
+ * Calls every export with `value` in each argument position, valid elsewhere.
+ * Rejections of the async exports go to `onError` too, through `pending`.
+ */
+function everyPosition(value, onError, pending) {
   let calls = 0
   for (const [name, kinds] of Object.entries(SIGNATURES)) {
     for (let i = 0; i < Math.max(1, kinds.length); i++) {
@@ -140,7 +150,8 @@ function everyPosition(value, onError) {
       args[i] = value
       calls++
       try {
-        ours[name](...args)
+        const result = ours[name](...args)
+        if (result instanceof Promise) pending.push(result.catch((error) => onError(error, `${name} argument ${i} (rejected)`)))
       } catch (error) {
         onError(error, `${name} argument ${i}`)
       }
@@ -184,7 +195,8 @@ function everyPosition(value, onError) {
 }
 
 for (const [name, secret] of Object.entries({ signerSecret, sealerSecret, keySecret })) {
-  test(`${name}: no malformed form of it leaks into any error`, (t) => {
+  test(`${name}: no malformed form of it leaks into any error`, async (t) => {
+    const pending = []
     const body = secret.slice(secret.indexOf('_z') + 2)
     const runs = fingerprints(body, base58.decode(body))
     // The fingerprints do occur in the secret and its encodings.
@@ -192,19 +204,25 @@ for (const [name, secret] of Object.entries({ signerSecret, sealerSecret, keySec
     let calls = 0
     let errors = 0
     for (const text of malformedTexts(secret)) {
-      for (const value of malformedValues(text)) {
-        calls += everyPosition(value, (error, where) => {
-          errors++
-          assertNoLeak(error, runs, `${where} with ${JSON.stringify(text.slice(0, 20))}…`)
-        })
+      for (const value of [...malformedValues(text), ...batchForms(text)]) {
+        calls += everyPosition(
+          value,
+          (error, where) => {
+            errors++
+            assertNoLeak(error, runs, `${where} with ${JSON.stringify(text.slice(0, 20))}…`)
+          },
+          pending,
+        )
       }
     }
+    await Promise.all(pending)
     t.diagnostic(`${calls} calls, ${errors} errors checked`)
     assert.ok(errors > 1000)
   })
 }
 
-test('raw secret key bytes: no malformed length or wrapping leaks them', (t) => {
+test('raw secret key bytes: no malformed length or wrapping leaks them', async (t) => {
+  const pending = []
   const runs = fingerprints(base58.encode(rawSecret), rawSecret)
   const forms = [
     rawSecret.subarray(0, 31),
@@ -220,11 +238,16 @@ test('raw secret key bytes: no malformed length or wrapping leaks them', (t) => 
   ]
   let errors = 0
   for (const value of forms) {
-    everyPosition(value, (error, where) => {
-      errors++
-      assertNoLeak(error, runs, where)
-    })
+    everyPosition(
+      value,
+      (error, where) => {
+        errors++
+        assertNoLeak(error, runs, where)
+      },
+      pending,
+    )
   }
+  await Promise.all(pending)
   t.diagnostic(`${errors} errors checked`)
   assert.ok(errors > 100)
 })

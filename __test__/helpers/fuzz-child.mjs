@@ -18,7 +18,7 @@ const g = generator(Number(seedText))
 const v = values(g, ours)
 const deadline = Date.now() + Number(secondsText) * 1000
 const trace = openSync(traceFile, 'w')
-const stats = { mode, seed: Number(seedText), calls: 0, returned: 0, threw: 0, byExport: {} }
+const stats = { mode, seed: Number(seedText), calls: 0, returned: 0, threw: 0, resolved: 0, rejected: 0, byExport: {} }
 
 const sig64 = ours.ed25519Sign(v.key32, utf8('m'))
 const TEXT = {
@@ -171,7 +171,31 @@ function badTransactions() {
   ]
 }
 
+/** Items for verifyBatch: some verify, some do not. */
+function validBatch() {
+  const item = () => ({ signature: v.signature, message: utf8(g.int(2) === 0 ? 'm' : 'n'), signerId: v.signerId })
+  return Array.from({ length: g.int(6) }, item)
+}
+
+function malformedBatch() {
+  const item = { signature: v.signature, message: utf8('m'), signerId: v.signerId }
+  return g.pick([
+    () => v.wild(),
+    () => [v.wild()],
+    () => [item, null],
+    () => [{}],
+    () => [{ ...item, signature: v.badText(v.signature) }],
+    () => [{ ...item, signerId: v.badText(v.signerId) }],
+    () => [{ ...item, signerId: `signer_z${'1'.repeat(32)}` }],
+    () => [{ ...item, message: v.wild() }],
+    () => [{ ...item, signature: utf8(v.signature) }],
+    () => Array(g.pick([1000, 20_000])).fill(item),
+    () => ({ length: 3, 0: item }),
+  ])()
+}
+
 function valid(kind) {
+  if (kind === 'batch') return validBatch()
   if (fx && validSession(kind) !== undefined) return validSession(kind)
   if (kind === 'metaJson' || kind === 'maxTxSize') return undefined
   if (kind === 'bytes') return g.bytes(g.int(4) === 0 ? g.int(5000) : g.int(64))
@@ -183,6 +207,7 @@ function valid(kind) {
 }
 
 function malformed(kind) {
+  if (kind === 'batch') return malformedBatch()
   if (g.int(4) === 0) return v.wild()
   if (fx && kind in SESSION_KINDS) return malformedSession(kind)
   if (kind in TEXT) {
@@ -234,8 +259,27 @@ function check(name, desc, fn) {
     stats.threw++
     return
   }
-  if (result instanceof Promise) fail(desc, 'returned a promise')
+  if (result instanceof Promise) {
+    // Only the *Async exports may return a promise; it must settle with a
+    // value or an Error.
+    if (!name.endsWith('Async')) fail(desc, 'returned a promise')
+    pending.push(
+      result.then(
+        () => stats.resolved++,
+        (error) => {
+          if (!(error instanceof Error)) fail(desc, `rejected with a non-Error: ${describe(error)}`)
+          stats.rejected++
+        },
+      ),
+    )
+  }
   stats.returned++
+}
+
+const pending = []
+/** Waits for the promises of async exports so far. */
+async function settle() {
+  await Promise.all(pending.splice(0))
 }
 
 const functionNames = Object.keys(ours).filter((k) => typeof ours[k] === 'function' && !isClass(ours[k]))
@@ -333,7 +377,9 @@ function largeCalls() {
     ['unsealForGroup', [huge, v.sealerSecret, huge]],
     ['verify', [huge, huge, huge]],
     ['shortHash', [Buffer.from(huge.buffer, 0, 16 * 1024 * 1024).toString('latin1')]],
-  ]
+    ['signAsync', [huge, utf8(v.signerSecret)]],
+    ['verifyBatch', [[{ signature: v.signature, message: huge, signerId: v.signerId }]]],
+  ].filter(([name]) => typeof ours[name] === 'function')
   for (const [name, args] of calls) callFunction(name, args)
   if (ours.Blake3Hasher) check('Blake3Hasher', 'Blake3Hasher#update(64 MiB)', () => new ours.Blake3Hasher().update(huge))
   if (fx) {
@@ -358,6 +404,10 @@ if (mode === 'large') {
 } else {
   const step = { typed: typedCall, wild: wildCall, classes: classCall }[mode]
   if (!step) fail('-', `unknown mode ${mode}`)
-  while (Date.now() < deadline) step()
+  while (Date.now() < deadline) {
+    step()
+    if (pending.length >= 200) await settle()
+  }
 }
+await settle()
 process.stdout.write(`${JSON.stringify({ stats })}\n`)

@@ -48,6 +48,12 @@ export const SIGNATURES = {
   ed25519VerifyingKeyFromBytes: ['edPub'],
   ed25519SignatureFromBytes: ['sig64'],
   newEd25519SigningKey: [],
+  signAsync: ['bytes', 'signerSecretUtf8'],
+  verifyAsync: ['signatureUtf8', 'bytes', 'signerIdUtf8'],
+  sealAsync: ['bytes', 'sealerSecret', 'sealerId', 'nonce'],
+  unsealAsync: ['sealed', 'sealerSecret', 'sealerId', 'nonce'],
+  verifyBatch: ['batch'],
+  verifyBatchAsync: ['batch'],
 }
 
 /** Characters that are not base58, or not ASCII, or not even valid UTF-16. */
