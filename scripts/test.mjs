@@ -34,3 +34,4 @@ run('lint', 'cargo', ['clippy', '--all-targets', '--locked', '--', '-D', 'warnin
 run('rust tests', 'cargo', ['test', '--locked', '--no-default-features'])
 run('build', 'npx', ['napi', 'build', '--platform', '--release', '--js', 'index.js', '--dts', 'index.d.ts'])
 run('js tests', 'node', ['--test', '--test-concurrency=1', ...jsTests])
+run('cojson suite', 'node', ['scripts/cojson-suite.mjs'])
