@@ -4,6 +4,8 @@
 //   COJSON_SUITE_ADDON=ours (default)  the package root of this repo: index.js,
 //                                      which loads cojson-native.<platform>.node
 //   COJSON_SUITE_ADDON=reference       the real cojson-core-napi@0.20.19
+//   COJSON_SUITE_ADDON=/abs/index.js   any other build of the addon (e.g. another
+//                                      worktree's), by its loader's absolute path
 //   COJSON_SUITE_CANARY=1              wrap the chosen module so that `sign`
 //                                      throws (canary-addon.cjs); a suite run
 //                                      with it must FAIL, which proves that the
@@ -11,7 +13,7 @@
 //
 // Shared by the vitest config (the alias), the setup file (the identity check)
 // and scripts/cojson-suite.mjs (which runs the suite with and without the canary).
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const suiteDir = dirname(fileURLToPath(import.meta.url))
@@ -32,9 +34,9 @@ export const addonTargets = {
  */
 export function selectedAddon(env = process.env) {
   const name = env.COJSON_SUITE_ADDON || 'ours'
-  const path = addonTargets[name]
+  const path = isAbsolute(name) ? name : addonTargets[name]
   if (!path) {
-    throw new Error(`COJSON_SUITE_ADDON=${name} is not one of ${Object.keys(addonTargets).join(', ')}`)
+    throw new Error(`COJSON_SUITE_ADDON=${name} is not one of ${Object.keys(addonTargets).join(', ')} or an absolute path`)
   }
   const canary = env.COJSON_SUITE_CANARY === '1'
   return { name, path, canary, aliasPath: canary ? canaryPath : path }
