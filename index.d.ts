@@ -21,11 +21,276 @@ export declare class Blake3Hasher {
   clone(): Blake3Hasher
 }
 
+/**
+ * Native crypto for cojson with a bounded cache of parsed keys. Keys, ids,
+ * messages and nonce material are JS strings (UTF-8 encoded natively);
+ * sealed and encrypted data are bytes; decrypted data comes back as a string
+ * (invalid UTF-8 replaced by U+FFFD, as `TextDecoder` does).
+ */
+export declare class NativeCryptoEngine {
+  /**
+   * A standalone engine with its own cache of `cacheCapacity` keys per kind
+   * (default 1024, clamped to 1..=1048576) and its own counters.
+   */
+  constructor(cacheCapacity?: number | undefined | null)
+  /** The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text. */
+  signerId(secret: string): string
+  /** The `sealer_z…` id of a `sealerSecret_z…`. Throws for malformed text. */
+  sealerId(secret: string): string
+  /** The agent id `sealer_z…/signer_z…` of `sealerSecret_z…/signerSecret_z…`. */
+  agentId(agentSecret: string): string
+  /**
+   * Signs the UTF-8 of `message` with a `signerSecret_z…`; returns a
+   * `signature_z…`.
+   */
+  sign(secret: string, message: string): string
+  /**
+   * Verifies a `signature_z…` over the UTF-8 of `message` by a `signer_z…`.
+   * `false` if it does not verify; throws for malformed text.
+   */
+  verify(signature: string, message: string, signerId: string): boolean
+  /**
+   * XSalsa20 of the UTF-8 of `plaintext` under a `keySecret_z…`, nonce from
+   * the UTF-8 of `nonceMaterial`. Returns the ciphertext bytes.
+   */
+  encrypt(plaintext: string, keySecret: string, nonceMaterial: string): Buffer
+  /** Inverse of `encrypt`: returns the plaintext as a string. */
+  decrypt(ciphertext: Uint8Array, keySecret: string, nonceMaterial: string): string
+  /**
+   * Seals the UTF-8 of `message` from a `sealerSecret_z…` to a `sealer_z…`.
+   * The pair's shared secret is cached.
+   */
+  seal(message: string, from: string, to: string, nonceMaterial: string): Buffer
+  /**
+   * Opens a sealed message; returns the plaintext as a string. Throws
+   * "Wrong tag" when anything does not match.
+   */
+  unseal(sealed: Uint8Array, recipient: string, from: string, nonceMaterial: string): string
+  /**
+   * Seals the UTF-8 of `message` to a group's `sealer_z…` with an
+   * ephemeral key (ephemeral public key, then the box).
+   */
+  sealForGroup(message: string, to: string, nonceMaterial: string): Buffer
+  /**
+   * Opens a group-sealed blob with the group's `sealerSecret_z…`; returns
+   * the plaintext as a string. Throws "Wrong tag" or for short input.
+   */
+  unsealForGroup(sealed: Uint8Array, recipient: string, nonceMaterial: string): string
+  /**
+   * `hash_z` + base58 of the BLAKE3 hash of the UTF-8 of `json` (pass
+   * the stable JSON of a value, as cojson's `secureHash` does).
+   */
+  secureHash(json: string): string
+  /**
+   * `shortHash_z` + base58 of the first 19 bytes of the BLAKE3 hash of the
+   * UTF-8 of `json`.
+   */
+  shortHash(json: string): string
+  /** BLAKE3 of `data` (32 bytes). */
+  blake3HashOnce(data: Uint8Array): Uint8Array
+  /** BLAKE3 of `context` followed by `data` (32 bytes). */
+  blake3HashOnceWithContext(data: Uint8Array, context: Uint8Array): Uint8Array
+  /**
+   * Counts one call of `operation` that JS timed at `nanos` nanoseconds
+   * (used for session-map work, which runs in another native class).
+   * Negative or non-finite times count as zero.
+   */
+  record(operation: CryptoOperation, nanos: number): void
+  /** The counters of every operation. */
+  stats(): Array<CryptoOperationStats>
+  /** The key cache's size and hit counts. */
+  cacheStats(): KeyCacheStats
+  /** Drops and wipes every cached key. */
+  clearCache(): void
+}
+
+/**
+ * The transaction log of one CoValue: header, sessions, signatures and
+ * known state. Drop-in for `cojson-core-napi`'s `SessionMap`.
+ */
+export declare class SessionMap {
+  /**
+   * Creates the log of CoValue `coId` from its header JSON. Throws if the
+   * header is malformed or (unless `skipVerify`) does not hash to `coId`.
+   * `maxTxSize` (default 102400) is the byte count of changes after which
+   * an in-between signature is recorded.
+   */
+  constructor(coId: string, headerJson: string, maxTxSize?: number | undefined | null, skipVerify?: boolean | undefined | null)
+  /** The header as canonical JSON (sorted keys). */
+  getHeader(): string
+  /**
+   * Adds received transactions (`transactionsJson`, a JSON array) to
+   * `sessionId`. Unless `skipVerify`, `signature` must sign the session hash
+   * after them, by `signerId` (used when the session is new). Throws on any
+   * failure and then changes nothing.
+   */
+  addTransactions(sessionId: string, signerId: string | undefined | null, transactionsJson: string, signature: string, skipVerify: boolean): void
+  /**
+   * Encrypts `changesJson` (and `metaJson`) with `keySecret`, appends the
+   * transaction to `sessionId` and signs it. Returns
+   * `{"signature":…,"transaction":…}` as JSON.
+   */
+  makeNewPrivateTransaction(sessionId: string, signerSecret: string, changesJson: string, keyId: string, keySecret: string, metaJson: string | undefined | null, madeAt: number): string
+  /**
+   * Appends a trusting (unencrypted) transaction to `sessionId` and signs
+   * it. Returns `{"signature":…,"transaction":…}` as JSON.
+   */
+  makeNewTrustingTransaction(sessionId: string, signerSecret: string, changesJson: string, metaJson: string | undefined | null, madeAt: number): string
+  /** Session ids in creation order. */
+  getSessionIds(): Array<string>
+  /** Number of transactions in a session, -1 if there is no such session. */
+  getTransactionCount(sessionId: string): number
+  /** One transaction as JSON, `null` if the session or index does not exist. */
+  getTransaction(sessionId: string, txIndex: number): string | null
+  /**
+   * A session's transactions from `fromIndex` on as JSON strings (empty
+   * past the end), `null` if there is no such session.
+   */
+  getSessionTransactions(sessionId: string, fromIndex: number): Array<string> | null
+  /** The signature after a session's last transaction, `null` if none. */
+  getLastSignature(sessionId: string): string | null
+  /** The in-between signature recorded after transaction `txIndex`, if any. */
+  getSignatureAfter(sessionId: string, txIndex: number): string | null
+  /**
+   * The highest transaction index with an in-between signature: -1 if
+   * none, `null` if there is no such session.
+   */
+  getLastSignatureCheckpoint(sessionId: string): number | null
+  /** `{ id, header: true, sessions }`. Once deleted, only delete sessions. */
+  getKnownState(): KnownState
+  /**
+   * The known state including announced streaming content, `null` when
+   * nothing is streaming.
+   */
+  getKnownStateWithStreaming(): KnownState | null
+  /** True while announced streaming content has not all arrived. */
+  isStreaming(): boolean
+  /** Records streaming content a peer announced: JSON `{ [sessionId]: count }`. */
+  setStreamingKnownState(streamingJson: string): void
+  /**
+   * Marks the CoValue deleted: only delete sessions remain known and
+   * writable.
+   */
+  markAsDeleted(): void
+  /** True once marked deleted. */
+  isDeleted(): boolean
+  /**
+   * The changes of a transaction: decrypted with `keySecret` if private,
+   * as stored if trusting. `null` if there is no such session; throws if
+   * there is no such transaction or it does not decrypt to UTF-8.
+   */
+  decryptTransaction(sessionId: string, txIndex: number, keySecret: string): string | null
+  /**
+   * The meta of a transaction, decrypted if private; `null` if the session
+   * does not exist or the transaction has no meta.
+   */
+  decryptTransactionMeta(sessionId: string, txIndex: number, keySecret: string): string | null
+}
+
+/**
+ * A Jazz server worker's identity and crypto, held natively.
+ *
+ * `new WorkerHandle()` reads `JAZZ_WORKER_ACCOUNT` and `JAZZ_WORKER_SECRET`;
+ * `new WorkerHandle({ accountID, accountSecret })` takes explicit values.
+ * Both are validated (a `co_z…` id; `sealerSecret_z…/signerSecret_z…` with
+ * 32-byte keys); an invalid value throws an error that names the variable and
+ * the problem and never contains the value. Ids are derived natively.
+ * `cryptoEngine()` gives engines whose work this handle counts; `close()`
+ * wipes the handle's secret and the shared key cache.
+ */
+export declare class WorkerHandle {
+  /**
+   * Validates the credentials (explicit values first, then the environment
+   * variables) and derives the ids. Throws `InvalidArg` naming the
+   * variable or option (`accountID`, `accountSecret`, `JAZZ_WORKER_ACCOUNT`,
+   * `JAZZ_WORKER_SECRET`) and the problem.
+   */
+  constructor(options?: WorkerHandleOptions | undefined | null)
+  /** The worker's `co_z…` account id. */
+  get accountID(): string
+  /** The agent id `sealer_z…/signer_z…` derived from the secret. */
+  get agentID(): string
+  /** The `signer_z…` id derived from the secret. */
+  get signerID(): string
+  /** The `sealer_z…` id derived from the secret. */
+  get sealerID(): string
+  /** Whether `close()` was called. */
+  get isClosed(): boolean
+  /** Milliseconds since the handle was created. */
+  get uptimeMs(): number
+  /**
+   * The secret as text, for `startWorker({ accountSecret })` (cojson keeps
+   * it as a JS string). Throws once the handle is closed.
+   */
+  accountSecret(): string
+  /**
+   * A crypto engine sharing this handle's key cache and counters; pass it
+   * to `NativeCrypto.create({ engine })`. Throws once the handle is closed.
+   */
+  cryptoEngine(): NativeCryptoEngine
+  /**
+   * Calls and total time per kind of crypto operation served by this
+   * handle's engines. Stays readable after `close()`.
+   */
+  stats(): Array<CryptoOperationStats>
+  /** Sets every counter back to zero. */
+  resetStats(): void
+  /**
+   * Wipes the handle's copy of the secret and every key in the shared
+   * cache. Engines from `cryptoEngine()` keep working but start from an
+   * empty cache. Idempotent.
+   */
+  close(): void
+}
+
 /** BLAKE3 hash of `data`. Returns 32 bytes. */
 export declare function blake3HashOnce(data: Uint8Array): Uint8Array
 
 /** BLAKE3 hash of `context` followed by `data`. Returns 32 bytes. */
 export declare function blake3HashOnceWithContext(data: Uint8Array, context: Uint8Array): Uint8Array
+
+/**
+ * The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)
+ * counts. Pass one to `engine.record()` for work timed in JS.
+ */
+export declare const enum CryptoOperation {
+  /** Ed25519 signature. */
+  Sign = 0,
+  /** Ed25519 verification. */
+  Verify = 1,
+  /** XSalsa20 encryption. */
+  Encrypt = 2,
+  /** XSalsa20 decryption. */
+  Decrypt = 3,
+  /** Authenticated seal to a sealer id. */
+  Seal = 4,
+  /** Open of a sealed message. */
+  Unseal = 5,
+  /** Anonymous seal to a group. */
+  SealForGroup = 6,
+  /** Open of a group-sealed message. */
+  UnsealForGroup = 7,
+  /** BLAKE3 hashing. */
+  Hash = 8,
+  /** Public id derivation from a secret. */
+  DeriveId = 9,
+  /** Transactions received and verified by a session map. */
+  AddTransactions = 10,
+  /** Transactions made and signed by a session map. */
+  MakeTransaction = 11,
+  /** Transactions decrypted by a session map. */
+  DecryptTransaction = 12,
+}
+
+/** Calls and total time of one kind of operation. */
+export interface CryptoOperationStats {
+  /** The operation's camelCase name, e.g. `"verify"`. */
+  operation: string
+  /** How many times it ran (failed runs included). */
+  calls: number
+  /** Total time spent, in milliseconds. */
+  totalMs: number
+}
 
 /** Inverse of `encrypt` (the same keystream). */
 export declare function decrypt(ciphertext: Uint8Array, keySecret: string, nonceMaterial: Uint8Array): Uint8Array
@@ -85,6 +350,31 @@ export declare function getSealerId(secret: Uint8Array): string
 /** The `signer_z…` id of a `signerSecret_z…` given as UTF-8 bytes. */
 export declare function getSignerId(secret: Uint8Array): string
 
+/** The key cache's size and effectiveness. */
+export interface KeyCacheStats {
+  /** Keys held now (all kinds). */
+  entries: number
+  /** Maximum keys held per kind (there are five kinds). */
+  capacityPerKind: number
+  /** Lookups answered from the cache. */
+  hits: number
+  /** Lookups that had to parse a key. */
+  misses: number
+}
+
+/**
+ * What a peer knows of a CoValue: `{ id, header, sessions: { [sessionId]: txCount } }`.
+ * `sessions` lists sessions in the order they were created.
+ */
+export interface KnownState {
+  /** The CoValue id. */
+  id: string
+  /** Always `true`: a session map always has its header. */
+  header: boolean
+  /** Transaction count per session. */
+  sessions: Record<string, number>
+}
+
 /** 32 random bytes: a new Ed25519 signing key seed. */
 export declare function newEd25519SigningKey(): Uint8Array
 
@@ -130,6 +420,22 @@ export declare function unsealForGroup(sealedMessage: Uint8Array, recipientSecre
  * for malformed ids and signatures.
  */
 export declare function verify(signature: Uint8Array, message: Uint8Array, id: Uint8Array): boolean
+
+/**
+ * Where a `WorkerHandle` takes its credentials from. Each value missing here
+ * is read from its environment variable.
+ */
+export interface WorkerHandleOptions {
+  /** The worker's `co_z…` account id; default `JAZZ_WORKER_ACCOUNT`. */
+  accountID?: string
+  /**
+   * The worker's `sealerSecret_z…/signerSecret_z…`; default
+   * `JAZZ_WORKER_SECRET`.
+   */
+  accountSecret?: string
+  /** Keys kept per kind in the native key cache (default 1024). */
+  keyCacheSize?: number
+}
 
 /**
  * The 32-byte X25519 shared secret of a raw secret and a raw public key.

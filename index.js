@@ -836,8 +836,12 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Blake3Hasher = nativeBinding.Blake3Hasher
+module.exports.NativeCryptoEngine = nativeBinding.NativeCryptoEngine
+module.exports.SessionMap = nativeBinding.SessionMap
+module.exports.WorkerHandle = nativeBinding.WorkerHandle
 module.exports.blake3HashOnce = nativeBinding.blake3HashOnce
 module.exports.blake3HashOnceWithContext = nativeBinding.blake3HashOnceWithContext
+module.exports.CryptoOperation = nativeBinding.CryptoOperation
 module.exports.decrypt = nativeBinding.decrypt
 module.exports.decryptXsalsa20 = nativeBinding.decryptXsalsa20
 module.exports.ed25519Sign = nativeBinding.ed25519Sign

@@ -3,7 +3,9 @@
 //
 //   1. cargo fmt --check, cargo clippy -D warnings
 //   2. cargo test (the Rust core, no Node-API)
-//   3. napi build --release (the addon at the package root)
+//   3. npm run build (the release addon, index.js and index.d.ts at the package
+//      root); on CI the regenerated index.js / index.d.ts must equal the
+//      committed ones
 //   4. node --test __test__/ (JS tests, differential against cojson-core-napi)
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
@@ -31,7 +33,9 @@ const jsTests = readdirSync(join(root, '__test__'))
 
 run('format', 'cargo', ['fmt', '--check'])
 run('lint', 'cargo', ['clippy', '--all-targets', '--locked', '--', '-D', 'warnings'])
+run('lint (core only)', 'cargo', ['clippy', '--all-targets', '--locked', '--no-default-features', '--', '-D', 'warnings'])
 run('rust tests', 'cargo', ['test', '--locked', '--no-default-features'])
-run('build', 'npx', ['napi', 'build', '--platform', '--release', '--js', 'index.js', '--dts', 'index.d.ts'])
+run('build', 'npm', ['run', 'build'])
+if (process.env.CI) run('generated files are committed', 'git', ['diff', '--exit-code', '--', 'index.js', 'index.d.ts'])
 run('js tests', 'node', ['--test', '--test-concurrency=1', ...jsTests])
 run('cojson suite', 'node', ['scripts/cojson-suite.mjs'])

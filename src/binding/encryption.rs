@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 /// `nonceMaterial`. No MAC: cojson's integrity comes from signatures.
 #[napi(catch_unwind)]
 pub fn encrypt(value: &[u8], key_secret: String, nonce_material: &[u8]) -> Result<Uint8Array> {
-    let key = KeySecret::parse(&key_secret).or_throw()?;
+    let key = KeySecret::parse(&Zeroizing::new(key_secret)).or_throw()?;
     Ok(to_js_bytes(xsalsa20::stream(
         key.as_bytes(),
         nonce_material,

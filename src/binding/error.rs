@@ -1,7 +1,8 @@
 //! The one place where core errors become JS errors.
 
 use crate::core::error::{CryptoError, KeyError};
-use napi::{Error, Status};
+use crate::core::session_map::SessionMapError;
+use napi::{Env, Error, Status};
 
 /// Converts a core error into a JS `Error`: malformed input is `InvalidArg`,
 /// a failed operation `GenericFailure`. The message is the core's, which never
@@ -31,5 +32,48 @@ impl<T> OrThrow<T> for Result<T, CryptoError> {
 impl<T> OrThrow<T> for Result<T, KeyError> {
     fn or_throw(self) -> napi::Result<T> {
         self.map_err(|e| to_js(e.into()))
+    }
+}
+
+impl<T> OrThrow<T> for Result<T, crate::core::worker::WorkerConfigError> {
+    /// Invalid or missing worker credentials are `InvalidArg`; using a closed
+    /// handle is `GenericFailure`. Messages name the variable, never the value.
+    fn or_throw(self) -> napi::Result<T> {
+        use crate::core::worker::WorkerConfigError;
+        self.map_err(|err| {
+            let status = match err {
+                WorkerConfigError::Closed => Status::GenericFailure,
+                _ => Status::InvalidArg,
+            };
+            Error::new(status, err.to_string())
+        })
+    }
+}
+
+/// Converts a `SessionMap` error into a JS `Error`. Input the reference also
+/// rejects keeps its `GenericFailure` code; input only we reject (ids, keys and
+/// signatures we parse up front) is `InvalidArg`. The message is the core's.
+pub fn session_map_to_js(err: SessionMapError) -> Error {
+    let status = match err {
+        SessionMapError::Key(_) | SessionMapError::Crypto(_) | SessionMapError::Id { .. } => {
+            Status::InvalidArg
+        }
+        _ => Status::GenericFailure,
+    };
+    Error::new(status, err.to_string())
+}
+
+impl<T> OrThrow<T> for Result<T, SessionMapError> {
+    fn or_throw(self) -> napi::Result<T> {
+        self.map_err(session_map_to_js)
+    }
+}
+
+/// Throws a JS `RangeError` (code `ERR_OUT_OF_RANGE`) and returns the error
+/// that tells napi an exception is already pending.
+pub fn range_error(env: &Env, message: &str) -> Error {
+    match env.throw_range_error(message, Some("ERR_OUT_OF_RANGE")) {
+        Ok(()) => Error::from_status(Status::PendingException),
+        Err(e) => e,
     }
 }

@@ -10,5 +10,8 @@ mod bytes;
 mod encryption;
 mod error;
 mod hashing;
+mod native_crypto;
 mod sealing;
+mod session_map;
 mod signing;
+mod worker;

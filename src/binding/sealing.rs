@@ -1,4 +1,5 @@
-//! Binds the X25519 and sealing exports.
+//! Binds the X25519 and sealing exports. Secret strings copied in from JS are
+//! wiped when the call returns.
 
 use crate::binding::bytes::to_js_bytes;
 use crate::binding::error::OrThrow;
@@ -7,6 +8,7 @@ use crate::core::{seal as core_seal, x25519};
 use napi::bindgen_prelude::Uint8Array;
 use napi::Result;
 use napi_derive::napi;
+use zeroize::Zeroizing;
 
 /// 32 random bytes: a new X25519 secret key.
 #[napi(catch_unwind)]
@@ -48,7 +50,7 @@ pub fn seal(
     recipient_id: String,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
-    let from = SealerSecret::parse(&sender_secret).or_throw()?;
+    let from = SealerSecret::parse(&Zeroizing::new(sender_secret)).or_throw()?;
     let to = SealerId::parse(&recipient_id).or_throw()?;
     let sealed = core_seal::seal(message, &from, &to, nonce_material).or_throw()?;
     Ok(to_js_bytes(sealed))
@@ -63,7 +65,7 @@ pub fn unseal(
     sender_id: String,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
-    let recipient = SealerSecret::parse(&recipient_secret).or_throw()?;
+    let recipient = SealerSecret::parse(&Zeroizing::new(recipient_secret)).or_throw()?;
     let from = SealerId::parse(&sender_id).or_throw()?;
     let opened = core_seal::unseal(sealed_message, &recipient, &from, nonce_material).or_throw()?;
     Ok(to_js_bytes(opened))
@@ -89,7 +91,7 @@ pub fn unseal_for_group(
     recipient_secret: String,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
-    let recipient = SealerSecret::parse(&recipient_secret).or_throw()?;
+    let recipient = SealerSecret::parse(&Zeroizing::new(recipient_secret)).or_throw()?;
     let opened =
         core_seal::unseal_for_group(sealed_message, &recipient, nonce_material).or_throw()?;
     Ok(to_js_bytes(opened))

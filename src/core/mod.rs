@@ -5,11 +5,20 @@
 //! [`keys`]; everything below works on those types.
 
 pub mod base58;
+pub mod base64url;
 pub mod ed25519;
 pub mod error;
 pub mod hash;
+pub mod header;
+pub mod key_cache;
 pub mod keys;
+pub mod known_state;
 pub mod random;
 pub mod seal;
+pub mod session_log;
+pub mod session_map;
+pub mod stable_json;
+pub mod transaction;
+pub mod worker;
 pub mod x25519;
 pub mod xsalsa20;

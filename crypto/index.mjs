@@ -1,0 +1,306 @@
+// cojson-native/crypto: `NativeCrypto`, a cojson CryptoProvider on the
+// cojson-native addon, and `workerOptions()` for jazz-tools' `startWorker`.
+//
+// Compared with cojson's own NapiCrypto it passes keys, ids and JSON as
+// strings (no TextEncoder/TextDecoder round trips), keeps parsed keys in a
+// bounded native cache (wiped on eviction), hashes and base58-encodes
+// `secureHash` natively, and counts its work per operation.
+import { createRequire } from 'node:module'
+import { performance } from 'node:perf_hooks'
+import { CryptoProvider, cojsonInternals, logger } from 'cojson'
+
+const require = createRequire(import.meta.url)
+const addon = require('../index.js')
+const { NativeCryptoEngine, CryptoOperation, WorkerHandle, SessionMap, newEd25519SigningKey, newX25519PrivateKey } = addon
+const { stableStringify } = cojsonInternals
+
+// cojson writes base64url with `=` padding; Node's Buffer omits it.
+const PADDING = ['', '===', '==', '=']
+function toBase64url(buffer) {
+  const text = buffer.toString('base64url')
+  return text + PADDING[text.length % 4]
+}
+function fromBase64url(text, prefixLength) {
+  return Buffer.from(text.slice(prefixLength), 'base64url')
+}
+
+const ENCRYPTED = 'encrypted_U'
+const SEALED = 'sealed_U'
+const SEALED_FOR_GROUP = 'sealedForGroup_U'
+
+/**
+ * A cojson `CryptoProvider` running on the cojson-native addon.
+ * Create it with `await NativeCrypto.create()`; pass `{ handle }` (a
+ * `WorkerHandle`) to have the handle count its work, or `{ keyCacheSize }`.
+ */
+export class NativeCrypto extends CryptoProvider {
+  #engine
+
+  /** Use `NativeCrypto.create()`. */
+  constructor(engine) {
+    super()
+    if (!(engine instanceof NativeCryptoEngine)) {
+      throw new TypeError('NativeCrypto needs a NativeCryptoEngine; use `await NativeCrypto.create()`')
+    }
+    this.#engine = engine
+  }
+
+  /**
+   * @param {{ handle?: WorkerHandle, engine?: NativeCryptoEngine, keyCacheSize?: number }} [options]
+   */
+  static async create(options = {}) {
+    const engine = options.engine ?? options.handle?.cryptoEngine() ?? new NativeCryptoEngine(options.keyCacheSize)
+    return new NativeCrypto(engine)
+  }
+
+  /** The native engine (its `stats()` and `cacheStats()` report the work done). */
+  get engine() {
+    return this.#engine
+  }
+
+  newEd25519SigningKey() {
+    return newEd25519SigningKey()
+  }
+
+  newX25519StaticSecret() {
+    return newX25519PrivateKey()
+  }
+
+  getSignerID(secret) {
+    return this.#engine.signerId(secret)
+  }
+
+  getSealerID(secret) {
+    return this.#engine.sealerId(secret)
+  }
+
+  // The base class caches agent ids in an unbounded Map keyed by the secret
+  // text; the native cache is bounded and never stores secret text.
+  getAgentID(secret) {
+    return this.#engine.agentId(secret)
+  }
+
+  sign(secret, message) {
+    return this.#engine.sign(secret, stableStringify(message))
+  }
+
+  verify(signature, message, id) {
+    return this.#engine.verify(signature, stableStringify(message), id)
+  }
+
+  blake3HashOnce(data) {
+    return this.#engine.blake3HashOnce(data)
+  }
+
+  blake3HashOnceWithContext(data, { context }) {
+    return this.#engine.blake3HashOnceWithContext(data, context)
+  }
+
+  secureHash(value) {
+    return this.#engine.secureHash(stableStringify(value))
+  }
+
+  shortHash(value) {
+    return this.#engine.shortHash(stableStringify(value))
+  }
+
+  encrypt(value, keySecret, nOnceMaterial) {
+    const bytes = this.#engine.encrypt(stableStringify(value), keySecret, stableStringify(nOnceMaterial))
+    return ENCRYPTED + toBase64url(bytes)
+  }
+
+  decryptRaw(encrypted, keySecret, nOnceMaterial) {
+    return this.#engine.decrypt(
+      fromBase64url(encrypted, ENCRYPTED.length),
+      keySecret,
+      stableStringify(nOnceMaterial),
+    )
+  }
+
+  seal({ message, from, to, nOnceMaterial }) {
+    const bytes = this.#engine.seal(stableStringify(message), from, to, stableStringify(nOnceMaterial))
+    return SEALED + toBase64url(bytes)
+  }
+
+  // Like cojson's NapiCrypto: a wrong key throws, unparseable JSON is undefined.
+  unseal(sealed, sealer, from, nOnceMaterial) {
+    const plaintext = this.#engine.unseal(
+      fromBase64url(sealed, SEALED.length),
+      sealer,
+      from,
+      stableStringify(nOnceMaterial),
+    )
+    try {
+      return JSON.parse(plaintext)
+    } catch (err) {
+      logger.error('Failed to decrypt/parse sealed message', { err })
+      return undefined
+    }
+  }
+
+  sealForGroup({ message, to, nOnceMaterial }) {
+    const bytes = this.#engine.sealForGroup(stableStringify(message), to, stableStringify(nOnceMaterial))
+    return SEALED_FOR_GROUP + toBase64url(bytes)
+  }
+
+  // Like cojson's NapiCrypto: any failure is undefined.
+  unsealForGroup(sealed, groupSealerSecret, nOnceMaterial) {
+    try {
+      const plaintext = this.#engine.unsealForGroup(
+        fromBase64url(sealed, SEALED_FOR_GROUP.length),
+        groupSealerSecret,
+        stableStringify(nOnceMaterial),
+      )
+      return JSON.parse(plaintext)
+    } catch (err) {
+      logger.error('Failed to decrypt/parse sealed for group message', { err })
+      return undefined
+    }
+  }
+
+  createSessionMap(coID, headerJson, maxTxSize, skipVerify) {
+    return new CountingSessionMap(new SessionMap(coID, headerJson, maxTxSize, skipVerify), this.#engine)
+  }
+}
+
+/** Times a session-map call and counts it on the engine. */
+function timed(engine, operation, work) {
+  const started = performance.now()
+  try {
+    return work()
+  } finally {
+    engine.record(operation, (performance.now() - started) * 1e6)
+  }
+}
+
+/**
+ * cojson's SessionMapImpl over the native SessionMap (the same adapter shape
+ * as cojson's NapiCrypto), counting the verifying, signing and decrypting
+ * calls on the engine.
+ */
+class CountingSessionMap {
+  #map
+  #engine
+
+  constructor(map, engine) {
+    this.#map = map
+    this.#engine = engine
+  }
+
+  getHeader() {
+    return this.#map.getHeader()
+  }
+
+  addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify) {
+    timed(this.#engine, CryptoOperation.AddTransactions, () =>
+      this.#map.addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify),
+    )
+  }
+
+  makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt) {
+    return timed(this.#engine, CryptoOperation.MakeTransaction, () =>
+      this.#map.makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt),
+    )
+  }
+
+  makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt) {
+    return timed(this.#engine, CryptoOperation.MakeTransaction, () =>
+      this.#map.makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt),
+    )
+  }
+
+  getSessionIds() {
+    return this.#map.getSessionIds()
+  }
+
+  getTransactionCount(sessionId) {
+    return this.#map.getTransactionCount(sessionId)
+  }
+
+  getTransaction(sessionId, txIndex) {
+    const result = this.#map.getTransaction(sessionId, txIndex)
+    return result ? JSON.parse(result) : undefined
+  }
+
+  getSessionTransactions(sessionId, fromIndex) {
+    const result = this.#map.getSessionTransactions(sessionId, fromIndex)
+    return result ? result.map((tx) => JSON.parse(tx)) : undefined
+  }
+
+  getLastSignature(sessionId) {
+    return this.#map.getLastSignature(sessionId) ?? undefined
+  }
+
+  getSignatureAfter(sessionId, txIndex) {
+    return this.#map.getSignatureAfter(sessionId, txIndex) ?? undefined
+  }
+
+  getLastSignatureCheckpoint(sessionId) {
+    return this.#map.getLastSignatureCheckpoint(sessionId) ?? undefined
+  }
+
+  getKnownState() {
+    return this.#map.getKnownState()
+  }
+
+  getKnownStateWithStreaming() {
+    return this.#map.getKnownStateWithStreaming() ?? undefined
+  }
+
+  isStreaming() {
+    return this.#map.isStreaming()
+  }
+
+  setStreamingKnownState(streamingJson) {
+    this.#map.setStreamingKnownState(streamingJson)
+  }
+
+  markAsDeleted() {
+    this.#map.markAsDeleted()
+  }
+
+  isDeleted() {
+    return this.#map.isDeleted()
+  }
+
+  decryptTransaction(sessionId, txIndex, keySecret) {
+    return (
+      timed(this.#engine, CryptoOperation.DecryptTransaction, () =>
+        this.#map.decryptTransaction(sessionId, txIndex, keySecret),
+      ) ?? undefined
+    )
+  }
+
+  decryptTransactionMeta(sessionId, txIndex, keySecret) {
+    return (
+      timed(this.#engine, CryptoOperation.DecryptTransaction, () =>
+        this.#map.decryptTransactionMeta(sessionId, txIndex, keySecret),
+      ) ?? undefined
+    )
+  }
+}
+
+/**
+ * The options to spread into jazz-tools' `startWorker`: `accountID`,
+ * `accountSecret` and a `NativeCrypto` whose work `handle` counts. When the
+ * runtime has no global WebSocket and neither `WebSocket` nor `peer` is
+ * given, `WebSocket` from the `ws` package is added if it is installed.
+ * `extra` is merged last.
+ *
+ * @param {WorkerHandle} handle
+ * @param {Record<string, unknown>} [extra]
+ */
+export async function workerOptions(handle, extra = {}) {
+  const options = {
+    accountID: handle.accountID,
+    accountSecret: handle.accountSecret(),
+    crypto: await NativeCrypto.create({ handle }),
+  }
+  if (typeof globalThis.WebSocket === 'undefined' && !extra.WebSocket && !extra.peer) {
+    const ws = await import('ws').catch(() => undefined)
+    if (ws) options.WebSocket = ws.WebSocket ?? ws.default
+  }
+  return { ...options, ...extra }
+}
+
+export { WorkerHandle, NativeCryptoEngine, CryptoOperation }

@@ -1,0 +1,384 @@
+//! Binds `NativeCryptoEngine`: the native half of `cojson-native/crypto`'s
+//! `NativeCrypto` provider. Unlike the drop-in exports it takes keys, ids and
+//! JSON text as JS strings (no `TextEncoder` round trip), keeps parsed keys in
+//! a bounded [`KeyCache`], returns plaintext as strings, and counts its work
+//! per operation. Secret strings copied in from JS are wiped when a call
+//! returns (the cache keeps only parsed keys, wiped on eviction).
+
+use crate::binding::bytes::to_js_bytes;
+use crate::binding::error::OrThrow;
+use crate::core::base58;
+use crate::core::error::CryptoError;
+use crate::core::hash;
+use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY};
+use crate::core::worker::{Operation, WorkStats};
+use napi::bindgen_prelude::{Buffer, Uint8Array};
+use napi::Result;
+use napi_derive::napi;
+use std::sync::{Arc, Mutex, MutexGuard};
+use zeroize::Zeroizing;
+
+/// The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)
+/// counts. Pass one to `engine.record()` for work timed in JS.
+#[napi]
+pub enum CryptoOperation {
+    /// Ed25519 signature.
+    Sign,
+    /// Ed25519 verification.
+    Verify,
+    /// XSalsa20 encryption.
+    Encrypt,
+    /// XSalsa20 decryption.
+    Decrypt,
+    /// Authenticated seal to a sealer id.
+    Seal,
+    /// Open of a sealed message.
+    Unseal,
+    /// Anonymous seal to a group.
+    SealForGroup,
+    /// Open of a group-sealed message.
+    UnsealForGroup,
+    /// BLAKE3 hashing.
+    Hash,
+    /// Public id derivation from a secret.
+    DeriveId,
+    /// Transactions received and verified by a session map.
+    AddTransactions,
+    /// Transactions made and signed by a session map.
+    MakeTransaction,
+    /// Transactions decrypted by a session map.
+    DecryptTransaction,
+}
+
+impl From<CryptoOperation> for Operation {
+    fn from(op: CryptoOperation) -> Self {
+        match op {
+            CryptoOperation::Sign => Operation::Sign,
+            CryptoOperation::Verify => Operation::Verify,
+            CryptoOperation::Encrypt => Operation::Encrypt,
+            CryptoOperation::Decrypt => Operation::Decrypt,
+            CryptoOperation::Seal => Operation::Seal,
+            CryptoOperation::Unseal => Operation::Unseal,
+            CryptoOperation::SealForGroup => Operation::SealForGroup,
+            CryptoOperation::UnsealForGroup => Operation::UnsealForGroup,
+            CryptoOperation::Hash => Operation::Hash,
+            CryptoOperation::DeriveId => Operation::DeriveId,
+            CryptoOperation::AddTransactions => Operation::AddTransactions,
+            CryptoOperation::MakeTransaction => Operation::MakeTransaction,
+            CryptoOperation::DecryptTransaction => Operation::DecryptTransaction,
+        }
+    }
+}
+
+/// Calls and total time of one kind of operation.
+#[napi(object)]
+pub struct CryptoOperationStats {
+    /// The operation's camelCase name, e.g. `"verify"`.
+    pub operation: String,
+    /// How many times it ran (failed runs included).
+    pub calls: f64,
+    /// Total time spent, in milliseconds.
+    pub total_ms: f64,
+}
+
+/// The key cache's size and effectiveness.
+#[napi(object)]
+pub struct KeyCacheStats {
+    /// Keys held now (all kinds).
+    pub entries: u32,
+    /// Maximum keys held per kind (there are five kinds).
+    pub capacity_per_kind: u32,
+    /// Lookups answered from the cache.
+    pub hits: f64,
+    /// Lookups that had to parse a key.
+    pub misses: f64,
+}
+
+/// Locks the shared cache; a poisoned lock (a panic elsewhere while held) is
+/// recovered, as the cache has no invariant a panic could break.
+pub(crate) fn lock(cache: &Mutex<KeyCache>) -> MutexGuard<'_, KeyCache> {
+    cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Converts counters to their JS form.
+pub(crate) fn stats_to_js(stats: &WorkStats) -> Vec<CryptoOperationStats> {
+    stats
+        .snapshot()
+        .into_iter()
+        .map(|count| CryptoOperationStats {
+            operation: count.operation.name().to_owned(),
+            calls: count.calls as f64,
+            total_ms: count.nanos as f64 / 1e6,
+        })
+        .collect()
+}
+
+/// A new key cache behind a mutex, with `capacity` keys per kind.
+pub(crate) fn new_cache(capacity: Option<u32>) -> Result<Arc<Mutex<KeyCache>>> {
+    let capacity = capacity.map_or(DEFAULT_CAPACITY, |c| c as usize);
+    Ok(Arc::new(Mutex::new(KeyCache::new(capacity).or_throw()?)))
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes)
+        .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
+}
+
+/// Native crypto for cojson with a bounded cache of parsed keys. Keys, ids,
+/// messages and nonce material are JS strings (UTF-8 encoded natively);
+/// sealed and encrypted data are bytes; decrypted data comes back as a string
+/// (invalid UTF-8 replaced by U+FFFD, as `TextDecoder` does).
+#[napi]
+pub struct NativeCryptoEngine {
+    cache: Arc<Mutex<KeyCache>>,
+    stats: Arc<WorkStats>,
+}
+
+impl NativeCryptoEngine {
+    /// An engine sharing `cache` and `stats` (used by `WorkerHandle`).
+    pub(crate) fn shared(cache: Arc<Mutex<KeyCache>>, stats: Arc<WorkStats>) -> Self {
+        Self { cache, stats }
+    }
+
+    fn run<T>(
+        &self,
+        operation: Operation,
+        work: impl FnOnce(&mut KeyCache) -> std::result::Result<T, CryptoError>,
+    ) -> Result<T> {
+        self.stats
+            .measure(operation, || work(&mut lock(&self.cache)))
+            .or_throw()
+    }
+}
+
+#[napi]
+impl NativeCryptoEngine {
+    /// A standalone engine with its own cache of `cacheCapacity` keys per kind
+    /// (default 1024, clamped to 1..=1048576) and its own counters.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(cache_capacity: Option<u32>) -> Result<Self> {
+        Ok(Self::shared(
+            new_cache(cache_capacity)?,
+            Arc::new(WorkStats::default()),
+        ))
+    }
+
+    /// The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text.
+    #[napi(catch_unwind)]
+    pub fn signer_id(&self, secret: String) -> Result<String> {
+        let secret = Zeroizing::new(secret);
+        self.run(Operation::DeriveId, |c| Ok(c.signer_id(&secret)?.to_text()))
+    }
+
+    /// The `sealer_z…` id of a `sealerSecret_z…`. Throws for malformed text.
+    #[napi(catch_unwind)]
+    pub fn sealer_id(&self, secret: String) -> Result<String> {
+        let secret = Zeroizing::new(secret);
+        self.run(Operation::DeriveId, |c| Ok(c.sealer_id(&secret)?.to_text()))
+    }
+
+    /// The agent id `sealer_z…/signer_z…` of `sealerSecret_z…/signerSecret_z…`.
+    #[napi(catch_unwind)]
+    pub fn agent_id(&self, agent_secret: String) -> Result<String> {
+        let agent_secret = Zeroizing::new(agent_secret);
+        self.run(Operation::DeriveId, |c| {
+            let (sealer, signer) = agent_secret
+                .split_once('/')
+                .unwrap_or((agent_secret.as_str(), ""));
+            let sealer = c.sealer_id(sealer)?.to_text();
+            let signer = c.signer_id(signer)?.to_text();
+            Ok(format!("{sealer}/{signer}"))
+        })
+    }
+
+    /// Signs the UTF-8 of `message` with a `signerSecret_z…`; returns a
+    /// `signature_z…`.
+    #[napi(catch_unwind)]
+    pub fn sign(&self, secret: String, message: String) -> Result<String> {
+        let secret = Zeroizing::new(secret);
+        self.run(Operation::Sign, |c| {
+            Ok(c.sign(&secret, message.as_bytes())?.to_text())
+        })
+    }
+
+    /// Verifies a `signature_z…` over the UTF-8 of `message` by a `signer_z…`.
+    /// `false` if it does not verify; throws for malformed text.
+    #[napi(catch_unwind)]
+    pub fn verify(&self, signature: String, message: String, signer_id: String) -> Result<bool> {
+        self.run(Operation::Verify, |c| {
+            c.verify(&signature, message.as_bytes(), &signer_id)
+        })
+    }
+
+    /// XSalsa20 of the UTF-8 of `plaintext` under a `keySecret_z…`, nonce from
+    /// the UTF-8 of `nonceMaterial`. Returns the ciphertext bytes.
+    #[napi(catch_unwind)]
+    pub fn encrypt(
+        &self,
+        plaintext: String,
+        key_secret: String,
+        nonce_material: String,
+    ) -> Result<Buffer> {
+        let key_secret = Zeroizing::new(key_secret);
+        self.run(Operation::Encrypt, |c| {
+            c.stream(&key_secret, nonce_material.as_bytes(), plaintext.as_bytes())
+        })
+        .map(Buffer::from)
+    }
+
+    /// Inverse of `encrypt`: returns the plaintext as a string.
+    #[napi(catch_unwind)]
+    pub fn decrypt(
+        &self,
+        ciphertext: &[u8],
+        key_secret: String,
+        nonce_material: String,
+    ) -> Result<String> {
+        let key_secret = Zeroizing::new(key_secret);
+        self.run(Operation::Decrypt, |c| {
+            c.stream(&key_secret, nonce_material.as_bytes(), ciphertext)
+        })
+        .map(text)
+    }
+
+    /// Seals the UTF-8 of `message` from a `sealerSecret_z…` to a `sealer_z…`.
+    /// The pair's shared secret is cached.
+    #[napi(catch_unwind)]
+    pub fn seal(
+        &self,
+        message: String,
+        from: String,
+        to: String,
+        nonce_material: String,
+    ) -> Result<Buffer> {
+        let from = Zeroizing::new(from);
+        self.run(Operation::Seal, |c| {
+            c.seal(message.as_bytes(), &from, &to, nonce_material.as_bytes())
+        })
+        .map(Buffer::from)
+    }
+
+    /// Opens a sealed message; returns the plaintext as a string. Throws
+    /// "Wrong tag" when anything does not match.
+    #[napi(catch_unwind)]
+    pub fn unseal(
+        &self,
+        sealed: &[u8],
+        recipient: String,
+        from: String,
+        nonce_material: String,
+    ) -> Result<String> {
+        let recipient = Zeroizing::new(recipient);
+        self.run(Operation::Unseal, |c| {
+            c.unseal(sealed, &recipient, &from, nonce_material.as_bytes())
+        })
+        .map(text)
+    }
+
+    /// Seals the UTF-8 of `message` to a group's `sealer_z…` with an
+    /// ephemeral key (ephemeral public key, then the box).
+    #[napi(catch_unwind)]
+    pub fn seal_for_group(
+        &self,
+        message: String,
+        to: String,
+        nonce_material: String,
+    ) -> Result<Buffer> {
+        self.run(Operation::SealForGroup, |c| {
+            c.seal_for_group(message.as_bytes(), &to, nonce_material.as_bytes())
+        })
+        .map(Buffer::from)
+    }
+
+    /// Opens a group-sealed blob with the group's `sealerSecret_z…`; returns
+    /// the plaintext as a string. Throws "Wrong tag" or for short input.
+    #[napi(catch_unwind)]
+    pub fn unseal_for_group(
+        &self,
+        sealed: &[u8],
+        recipient: String,
+        nonce_material: String,
+    ) -> Result<String> {
+        let recipient = Zeroizing::new(recipient);
+        self.run(Operation::UnsealForGroup, |c| {
+            c.unseal_for_group(sealed, &recipient, nonce_material.as_bytes())
+        })
+        .map(text)
+    }
+
+    /// `hash_z` + base58 of the BLAKE3 hash of the UTF-8 of `json` (pass
+    /// the stable JSON of a value, as cojson's `secureHash` does).
+    #[napi(catch_unwind)]
+    pub fn secure_hash(&self, json: String) -> Result<String> {
+        self.run(Operation::Hash, |_| {
+            let digest = hash::hash_once(json.as_bytes());
+            let mut out = String::with_capacity(6 + base58::max_encoded_len(32));
+            out.push_str("hash_z");
+            base58::encode_into(&digest, &mut out);
+            Ok(out)
+        })
+    }
+
+    /// `shortHash_z` + base58 of the first 19 bytes of the BLAKE3 hash of the
+    /// UTF-8 of `json`.
+    #[napi(catch_unwind)]
+    pub fn short_hash(&self, json: String) -> Result<String> {
+        self.run(Operation::Hash, |_| Ok(hash::short_hash(&json)))
+    }
+
+    /// BLAKE3 of `data` (32 bytes).
+    #[napi(catch_unwind)]
+    pub fn blake3_hash_once(&self, data: &[u8]) -> Result<Uint8Array> {
+        self.run(Operation::Hash, |_| Ok(hash::hash_once(data)))
+            .map(to_js_bytes)
+    }
+
+    /// BLAKE3 of `context` followed by `data` (32 bytes).
+    #[napi(catch_unwind)]
+    pub fn blake3_hash_once_with_context(&self, data: &[u8], context: &[u8]) -> Result<Uint8Array> {
+        self.run(Operation::Hash, |_| {
+            Ok(hash::hash_once_with_context(data, context))
+        })
+        .map(to_js_bytes)
+    }
+
+    /// Counts one call of `operation` that JS timed at `nanos` nanoseconds
+    /// (used for session-map work, which runs in another native class).
+    /// Negative or non-finite times count as zero.
+    #[napi(catch_unwind)]
+    pub fn record(&self, operation: CryptoOperation, nanos: f64) {
+        let nanos = if nanos.is_finite() && nanos > 0.0 {
+            nanos as u64
+        } else {
+            0
+        };
+        self.stats.record(operation.into(), nanos);
+    }
+
+    /// The counters of every operation.
+    #[napi(catch_unwind)]
+    pub fn stats(&self) -> Vec<CryptoOperationStats> {
+        stats_to_js(&self.stats)
+    }
+
+    /// The key cache's size and hit counts.
+    #[napi(catch_unwind)]
+    pub fn cache_stats(&self) -> KeyCacheStats {
+        let cache = lock(&self.cache);
+        let (hits, misses) = cache.hits_and_misses();
+        KeyCacheStats {
+            entries: u32::try_from(cache.len()).unwrap_or(u32::MAX),
+            capacity_per_kind: u32::try_from(cache.capacity()).unwrap_or(u32::MAX),
+            hits: hits as f64,
+            misses: misses as f64,
+        }
+    }
+
+    /// Drops and wipes every cached key.
+    #[napi(catch_unwind)]
+    pub fn clear_cache(&self) {
+        lock(&self.cache).clear();
+    }
+}

@@ -1,0 +1,309 @@
+//! One session of a CoValue: its transactions, the running BLAKE3 hash over
+//! their JSON texts, the last signature and the in-between signatures.
+//!
+//! A signature covers the text `"hash_z<base58 of the running hash>"`
+//! (quotes included), the stable JSON of cojson's hash value. Every change is
+//! all-or-nothing: on error the log is exactly as before.
+
+use crate::core::base58;
+use crate::core::ed25519;
+use crate::core::hash::Hasher;
+use crate::core::keys::{Signature, SignerId, SignerSecret};
+use crate::core::stable_json;
+use crate::core::transaction::Transaction;
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use std::collections::BTreeMap;
+
+/// Why transactions could not be added to a session.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogError {
+    /// The signature does not sign the hash after the new transactions, or
+    /// the session has no signer to check it against.
+    #[error("Core error: Signature verification failed: (hash: {hash})")]
+    SignatureVerification {
+        /// The `hash_z…` the signature had to sign.
+        hash: String,
+    },
+    /// A session holds at most 2^32-1 transactions (counts are `u32`).
+    #[error("Core error: Too many transactions in one session (at most {max})")]
+    TooManyTransactions {
+        /// The limit.
+        max: u32,
+    },
+}
+
+/// A session's public key, kept with its text form to skip re-parsing.
+#[derive(Debug, Clone)]
+pub struct Signer {
+    /// The `signer_z…` id.
+    pub id: SignerId,
+    /// The parsed Ed25519 key.
+    pub key: VerifyingKey,
+}
+
+/// The transactions of one session and their running hash.
+#[derive(Clone)]
+pub struct SessionLog {
+    signer: Option<Signer>,
+    hasher: Hasher,
+    transactions: Vec<Transaction>,
+    last_signature: Option<Signature>,
+    signature_after: BTreeMap<u32, Signature>,
+    size_since_checkpoint: usize,
+    nonce_prefix: String,
+    /// The last signing key used here, expanded once (deriving it costs as
+    /// much as a signature). Wiped on drop.
+    signing: Option<(SignerSecret, SigningKey)>,
+}
+
+/// `"hash_z…"`: what a session signature signs.
+fn signed_text(hasher: &Hasher) -> String {
+    let mut out = String::with_capacity(52);
+    out.push_str("\"hash_z");
+    base58::encode_into(&hasher.finalize(), &mut out);
+    out.push('"');
+    out
+}
+
+impl SessionLog {
+    /// An empty session of CoValue `co_id`. `signer` is the key that
+    /// received transactions must be signed by; without it, only
+    /// `skip_verify` additions succeed.
+    pub fn new(co_id: &str, session_id: &str, signer: Option<Signer>) -> Self {
+        let mut nonce_prefix = String::with_capacity(co_id.len() + session_id.len() + 40);
+        nonce_prefix.push_str("{\"in\":");
+        stable_json::push_string(&mut nonce_prefix, co_id);
+        nonce_prefix.push_str(",\"tx\":{\"sessionID\":");
+        stable_json::push_string(&mut nonce_prefix, session_id);
+        nonce_prefix.push_str(",\"txIndex\":");
+        Self {
+            signer,
+            hasher: Hasher::new(),
+            transactions: Vec::new(),
+            last_signature: None,
+            signature_after: BTreeMap::new(),
+            size_since_checkpoint: 0,
+            nonce_prefix,
+            signing: None,
+        }
+    }
+
+    /// The signer set when the session was created.
+    pub fn signer(&self) -> Option<&Signer> {
+        self.signer.as_ref()
+    }
+
+    /// Number of transactions.
+    pub fn count(&self) -> u32 {
+        // Appends keep the count within u32.
+        u32::try_from(self.transactions.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The transaction at `index`.
+    pub fn transaction(&self, index: u32) -> Option<&Transaction> {
+        self.transactions.get(usize::try_from(index).ok()?)
+    }
+
+    /// The transactions from `from` on (empty past the end).
+    pub fn transactions_from(&self, from: u32) -> &[Transaction] {
+        let from = usize::try_from(from).unwrap_or(usize::MAX);
+        self.transactions.get(from..).unwrap_or_default()
+    }
+
+    /// The signature after the last transaction.
+    pub fn last_signature(&self) -> Option<&Signature> {
+        self.last_signature.as_ref()
+    }
+
+    /// The in-between signature recorded after transaction `index`.
+    pub fn signature_after(&self, index: u32) -> Option<&Signature> {
+        self.signature_after.get(&index)
+    }
+
+    /// The highest index with an in-between signature, or -1.
+    pub fn last_checkpoint(&self) -> i64 {
+        self.signature_after
+            .keys()
+            .next_back()
+            .map_or(-1, |&i| i64::from(i))
+    }
+
+    /// The nonce material of transaction `index`:
+    /// `{"in":<coId>,"tx":{"sessionID":<sessionId>,"txIndex":<index>}}`.
+    pub fn nonce_material(&self, index: u32) -> String {
+        let mut out = String::with_capacity(self.nonce_prefix.len() + 12);
+        out.push_str(&self.nonce_prefix);
+        out.push_str(&index.to_string());
+        out.push_str("}}");
+        out
+    }
+
+    fn check_room(&self, adding: usize) -> Result<(), LogError> {
+        let total = self.transactions.len().saturating_add(adding);
+        if u32::try_from(total).is_err() {
+            return Err(LogError::TooManyTransactions { max: u32::MAX });
+        }
+        Ok(())
+    }
+
+    fn track_size(&mut self, size: usize, signature: &Signature, max_tx_size: usize) {
+        self.size_since_checkpoint = self.size_since_checkpoint.saturating_add(size);
+        let count = self.count();
+        if self.size_since_checkpoint > max_tx_size && count > 0 {
+            self.signature_after.insert(count - 1, *signature);
+            self.size_since_checkpoint = 0;
+        }
+    }
+
+    /// Adds received transactions signed by `signature`.
+    ///
+    /// Unless `skip_verify`, the signature must verify against the session's
+    /// signer over the hash after the new transactions. As in
+    /// `cojson-core-napi`, a `skip_verify` addition does not advance the
+    /// running hash.
+    pub fn add(
+        &mut self,
+        transactions: Vec<Transaction>,
+        signature: &Signature,
+        skip_verify: bool,
+        max_tx_size: usize,
+    ) -> Result<(), LogError> {
+        self.check_room(transactions.len())?;
+        if !skip_verify {
+            let mut hasher = self.hasher.clone();
+            for tx in &transactions {
+                hasher.update(tx.json().as_bytes());
+            }
+            let text = signed_text(&hasher);
+            let valid = self
+                .signer
+                .as_ref()
+                .is_some_and(|s| ed25519::verify_with(&s.key, text.as_bytes(), signature));
+            if !valid {
+                return Err(LogError::SignatureVerification {
+                    hash: text.trim_matches('"').to_owned(),
+                });
+            }
+            self.hasher = hasher;
+        }
+        let size = transactions
+            .iter()
+            .fold(0usize, |sum, tx| sum.saturating_add(tx.size()));
+        self.transactions.extend(transactions);
+        self.last_signature = Some(*signature);
+        self.track_size(size, signature, max_tx_size);
+        Ok(())
+    }
+
+    /// Appends a transaction made here and signs the new hash with `secret`.
+    /// Returns the signature.
+    pub fn append_own(
+        &mut self,
+        transaction: Transaction,
+        secret: &SignerSecret,
+        max_tx_size: usize,
+    ) -> Result<Signature, LogError> {
+        self.check_room(1)?;
+        let cached = matches!(&self.signing, Some((s, _)) if s.as_bytes() == secret.as_bytes());
+        if !cached {
+            self.signing = Some((secret.clone(), SigningKey::from_bytes(secret.as_bytes())));
+        }
+        self.hasher.update(transaction.json().as_bytes());
+        let text = signed_text(&self.hasher);
+        let signature = match &self.signing {
+            Some((_, key)) => Signature::from_bytes(key.sign(text.as_bytes()).to_bytes()),
+            None => ed25519::sign(secret, text.as_bytes()),
+        };
+        let size = transaction.size();
+        self.transactions.push(transaction);
+        self.last_signature = Some(signature);
+        self.track_size(size, &signature, max_tx_size);
+        Ok(signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::keys::SignerSecret;
+
+    fn signer(secret: &SignerSecret) -> Signer {
+        let id = ed25519::signer_id(secret);
+        Signer {
+            id,
+            key: ed25519::verifying_key(&id).unwrap(),
+        }
+    }
+
+    #[test]
+    fn nonce_material_is_stable_json() {
+        let log = SessionLog::new("co_zA", "s_session_zB", None);
+        assert_eq!(
+            log.nonce_material(3),
+            r#"{"in":"co_zA","tx":{"sessionID":"s_session_zB","txIndex":3}}"#
+        );
+    }
+
+    #[test]
+    fn own_transactions_verify_on_another_log() {
+        let secret = SignerSecret::from_bytes([5u8; 32]);
+        let mut mine = SessionLog::new("co_zA", "s", None);
+        let tx1 = Transaction::trusting("[1]", 1, None);
+        let tx2 = Transaction::trusting("[2]", 2, Some("{}"));
+        let _ = mine.append_own(tx1.clone(), &secret, 100).unwrap();
+        let sig2 = mine.append_own(tx2.clone(), &secret, 100).unwrap();
+
+        let mut theirs = SessionLog::new("co_zA", "s", Some(signer(&secret)));
+        theirs.add(vec![tx1, tx2], &sig2, false, 100).unwrap();
+        assert_eq!(theirs.count(), 2);
+        assert_eq!(theirs.last_signature(), Some(&sig2));
+        // The running hash must now match: one more own tx signs identically.
+        let tx3 = Transaction::trusting("[3]", 3, None);
+        let a = mine.append_own(tx3.clone(), &secret, 100).unwrap();
+        let b = theirs.append_own(tx3, &secret, 100).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn failed_verification_changes_nothing() {
+        let secret = SignerSecret::from_bytes([5u8; 32]);
+        let other = SignerSecret::from_bytes([6u8; 32]);
+        let mut mine = SessionLog::new("co_zA", "s", None);
+        let tx = Transaction::trusting("[1]", 1, None);
+        let sig = mine.append_own(tx.clone(), &other, 100).unwrap();
+        let mut theirs = SessionLog::new("co_zA", "s", Some(signer(&secret)));
+        let err = theirs.add(vec![tx.clone()], &sig, false, 100).unwrap_err();
+        assert!(
+            matches!(err, LogError::SignatureVerification { ref hash } if hash.starts_with("hash_z"))
+        );
+        assert_eq!(theirs.count(), 0);
+        assert!(theirs.last_signature().is_none());
+        // Without a signer nothing verifies, but skip_verify stores as given.
+        let mut unsigned = SessionLog::new("co_zA", "s", None);
+        assert!(unsigned.add(vec![tx.clone()], &sig, false, 100).is_err());
+        unsigned.add(vec![tx], &sig, true, 100).unwrap();
+        assert_eq!(unsigned.count(), 1);
+    }
+
+    #[test]
+    fn in_between_signatures_after_max_size() {
+        let secret = SignerSecret::from_bytes([5u8; 32]);
+        let mut log = SessionLog::new("co_zA", "s", None);
+        let big = "x".repeat(60);
+        let s0 = log
+            .append_own(Transaction::trusting(&big, 1, None), &secret, 100)
+            .unwrap();
+        assert_eq!(log.last_checkpoint(), -1);
+        let s1 = log
+            .append_own(Transaction::trusting(&big, 2, None), &secret, 100)
+            .unwrap();
+        assert_ne!(s0, s1);
+        assert_eq!(log.last_checkpoint(), 1);
+        assert_eq!(log.signature_after(1), Some(&s1));
+        assert_eq!(log.signature_after(0), None);
+        let _ = log
+            .append_own(Transaction::trusting(&big, 3, None), &secret, 100)
+            .unwrap();
+        assert_eq!(log.last_checkpoint(), 1);
+    }
+}
