@@ -81,6 +81,11 @@ summaries.provider = await providerSection(runSection, providers)
 const { sessionMapSection } = await import('./session-map.mjs')
 Object.assign(summaries, await sessionMapSection(runSection, { ours, ref, wasm }, providers))
 
+if (process.env.BENCH_MEMORY !== '0') {
+  const { memorySection } = await import('./memory.mjs')
+  memorySection()
+}
+
 if (process.env.BENCH_EXTRAS !== '0') {
   const { extraSection } = await import('./extras.mjs')
   await extraSection(ours, ref)

@@ -41,7 +41,11 @@ pub fn scan(json: &str) -> Option<Vec<Transaction<'_>>> {
             true => cursor.private(start)?,
             false => cursor.trusting()?,
         };
-        out.push(Transaction::from_parts(json.get(start..cursor.at)?, kind, size));
+        out.push(Transaction::from_parts(
+            json.get(start..cursor.at)?,
+            kind,
+            size,
+        ));
         if cursor.eat(b",").is_none() {
             break;
         }
@@ -106,7 +110,10 @@ impl Cursor<'_> {
         };
         self.eat(PRIVATE_CLOSE)?;
         let size = ENCRYPTED_PREFIX.len() + changes.len();
-        Some((Kind::private(changes.start - start..changes.end - start, meta), size))
+        Some((
+            Kind::private(changes.start - start..changes.end - start, meta),
+            size,
+        ))
     }
 
     /// Base64url characters up to (not including) the closing quote.

@@ -257,7 +257,6 @@ impl Transaction<'static> {
             )),
         }
     }
-
 }
 
 impl<'a> Transaction<'a> {
@@ -276,9 +275,7 @@ impl<'a> Transaction<'a> {
     pub(crate) fn parse_general(json: &str) -> Result<Vec<Self>, TxError> {
         let wire: Vec<WireTransaction> =
             serde_json::from_str(json).map_err(|e| TxError::Json(e.to_string()))?;
-        wire.into_iter()
-            .map(|w| Transaction::from_wire(w).map(|t| -> Self { t }))
-            .collect()
+        wire.into_iter().map(Transaction::from_wire).collect()
     }
 
     /// A transaction over `json`, which must be canonical with payloads as
