@@ -80,7 +80,6 @@ export function providerCases(ref) {
   ]
 }
 
-export async function providerSection(runSection) {
-  const providers = await loadProviders()
+export async function providerSection(runSection, providers) {
   return runSection('CryptoProvider (cojson NapiCrypto on each addon; WasmCrypto; our NativeCrypto as `native`)', providerCases(providers.ref), providers)
 }

@@ -74,11 +74,22 @@ const started = Date.now()
 const summaries = {}
 summaries.raw = runSection('Raw functions (cojson-core-napi interface)', rawCases(ref), { ours, ref, wasm })
 
-const { providerSection } = await import('./provider.mjs')
-summaries.provider = await providerSection(runSection)
+const { providerSection, loadProviders } = await import('./provider.mjs')
+const providers = await loadProviders()
+summaries.provider = await providerSection(runSection, providers)
 
-const { extraSection } = await import('./extras.mjs')
-await extraSection(ours, ref)
+const { sessionMapSection } = await import('./session-map.mjs')
+Object.assign(summaries, await sessionMapSection(runSection, { ours, ref, wasm }, providers))
+
+if (process.env.BENCH_MEMORY !== '0') {
+  const { memorySection } = await import('./memory.mjs')
+  memorySection()
+}
+
+if (process.env.BENCH_EXTRAS !== '0') {
+  const { extraSection } = await import('./extras.mjs')
+  await extraSection(ours, ref)
+}
 
 console.log('\n## Summary\n')
 for (const [name, s] of Object.entries(summaries)) {

@@ -7,6 +7,9 @@
 //      root); on CI the regenerated index.js / index.d.ts must equal the
 //      committed ones
 //   4. node --test __test__/ (JS tests, differential against cojson-core-napi)
+//   5. cojson@0.20.19's own test suite on this addon (vitest)
+//   6. the JS tests on Node 22 and 24, a smoke test under Deno and Bun
+//   7. the Next.js example: next build, next start, standalone output
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -38,3 +41,6 @@ run('rust tests', 'cargo', ['test', '--locked', '--no-default-features'])
 run('build', 'npm', ['run', 'build'])
 if (process.env.CI) run('generated files are committed', 'git', ['diff', '--exit-code', '--', 'index.js', 'index.d.ts'])
 run('js tests', 'node', ['--test', '--test-concurrency=1', ...jsTests])
+run('cojson suite', 'node', ['scripts/cojson-suite.mjs'])
+run('other runtimes', 'node', ['scripts/test-runtimes.mjs'])
+run('next.js example', 'node', ['scripts/test-nextjs.mjs'])

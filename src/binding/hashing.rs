@@ -32,11 +32,20 @@ pub fn short_hash(#[napi(ts_arg_type = "string")] value: Text) -> String {
     hash::short_hash(&value)
 }
 
+/// Input up to this many bytes is kept as it is and hashed in one go at
+/// `finalize`; beyond it the full BLAKE3 state (about 1.9 KB) is allocated.
+const BUFFERED_MAX: usize = 1024;
+
 /// An incremental BLAKE3 hasher.
+///
+/// Most uses hash a few small pieces, so the input is buffered until it
+/// passes 1 KiB: constructing a hasher allocates nothing,
+/// and the result is the same BLAKE3 hash either way.
 #[napi]
 #[derive(Default)]
 pub struct Blake3Hasher {
-    inner: hash::Hasher,
+    buffered: Vec<u8>,
+    streaming: Option<Box<hash::Hasher>>,
 }
 
 #[napi]
@@ -50,20 +59,34 @@ impl Blake3Hasher {
     /// Feeds `data` to the hasher.
     #[napi(catch_unwind)]
     pub fn update(&mut self, data: &[u8]) {
-        self.inner.update(data);
+        if let Some(hasher) = &mut self.streaming {
+            hasher.update(data);
+        } else if self.buffered.len() + data.len() <= BUFFERED_MAX {
+            self.buffered.extend_from_slice(data);
+        } else {
+            let mut hasher = Box::new(hash::Hasher::new());
+            hasher.update(&self.buffered);
+            hasher.update(data);
+            self.buffered = Vec::new();
+            self.streaming = Some(hasher);
+        }
     }
 
     /// The 32-byte hash of everything fed so far. The hasher stays usable.
     #[napi(catch_unwind)]
     pub fn finalize(&self) -> Uint8Array {
-        to_js_bytes(self.inner.finalize())
+        match &self.streaming {
+            Some(hasher) => to_js_bytes(hasher.finalize()),
+            None => to_js_bytes(hash::hash_once(&self.buffered)),
+        }
     }
 
     /// An independent copy of this hasher's state.
     #[napi(js_name = "clone", catch_unwind)]
     pub fn fork(&self) -> Self {
         Self {
-            inner: self.inner.clone(),
+            buffered: self.buffered.clone(),
+            streaming: self.streaming.clone(),
         }
     }
 }

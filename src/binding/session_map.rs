@@ -188,12 +188,10 @@ impl SessionMap {
         env: Env,
         #[napi(ts_arg_type = "string")] session_id: Text,
         tx_index: f64,
-    ) -> Result<Option<String>> {
+    ) -> Result<Option<&str>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
-        Ok(self
-            .inner
-            .transaction(&session_id, index)
-            .map(str::to_owned))
+        // Borrowed: napi-rs converts the result while `self` is still borrowed.
+        Ok(self.inner.transaction(&session_id, index))
     }
 
     /// A session's transactions from `fromIndex` on as JSON strings (empty
@@ -204,12 +202,12 @@ impl SessionMap {
         env: Env,
         #[napi(ts_arg_type = "string")] session_id: Text,
         from_index: f64,
-    ) -> Result<Option<Vec<String>>> {
+    ) -> Result<Option<Vec<&str>>> {
         let from = index_arg(&env, from_index, "fromIndex")?;
         Ok(self
             .inner
             .session_transactions(&session_id, from)
-            .map(|txs| txs.map(str::to_owned).collect()))
+            .map(Iterator::collect))
     }
 
     /// The signature after a session's last transaction, `null` if none.

@@ -10,7 +10,7 @@ use crate::core::ed25519;
 use crate::core::hash::Hasher;
 use crate::core::keys::{Signature, SignerId, SignerSecret};
 use crate::core::stable_json;
-use crate::core::transaction::Transaction;
+use crate::core::transaction::{Kind, Transaction};
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use std::collections::BTreeMap;
 
@@ -41,12 +41,25 @@ pub struct Signer {
     pub key: VerifyingKey,
 }
 
+/// Where one stored transaction's text ends in [`SessionLog`]'s text (it
+/// starts where the previous one ends) and where its payloads sit: 24 bytes.
+#[derive(Clone, Copy)]
+struct Entry {
+    end: usize,
+    kind: Kind,
+}
+
 /// The transactions of one session and their running hash.
+///
+/// The canonical texts of all transactions are stored back to back in one
+/// string, with 24 bytes of layout per transaction: no allocation per
+/// transaction, no spare capacity per transaction.
 #[derive(Clone)]
 pub struct SessionLog {
     signer: Option<Signer>,
     hasher: Hasher,
-    transactions: Vec<Transaction>,
+    text: String,
+    entries: Vec<Entry>,
     last_signature: Option<Signature>,
     signature_after: BTreeMap<u32, Signature>,
     size_since_checkpoint: usize,
@@ -79,7 +92,8 @@ impl SessionLog {
         Self {
             signer,
             hasher: Hasher::new(),
-            transactions: Vec::new(),
+            text: String::new(),
+            entries: Vec::new(),
             last_signature: None,
             signature_after: BTreeMap::new(),
             size_since_checkpoint: 0,
@@ -96,18 +110,49 @@ impl SessionLog {
     /// Number of transactions.
     pub fn count(&self) -> u32 {
         // Appends keep the count within u32.
-        u32::try_from(self.transactions.len()).unwrap_or(u32::MAX)
+        u32::try_from(self.entries.len()).unwrap_or(u32::MAX)
     }
 
-    /// The transaction at `index`.
-    pub fn transaction(&self, index: u32) -> Option<&Transaction> {
-        self.transactions.get(usize::try_from(index).ok()?)
+    fn start_of(&self, index: usize) -> usize {
+        match index.checked_sub(1) {
+            Some(previous) => self.entries.get(previous).map_or(0, |e| e.end),
+            None => 0,
+        }
     }
 
-    /// The transactions from `from` on (empty past the end).
-    pub fn transactions_from(&self, from: u32) -> &[Transaction] {
+    /// The text of the transaction at `index`.
+    pub fn transaction_json(&self, index: u32) -> Option<&str> {
+        let index = usize::try_from(index).ok()?;
+        let entry = self.entries.get(index)?;
+        self.text.get(self.start_of(index)..entry.end)
+    }
+
+    /// The transaction at `index`, borrowing the stored text.
+    pub fn transaction(&self, index: u32) -> Option<Transaction<'_>> {
+        let json = self.transaction_json(index)?;
+        let kind = self.entries.get(usize::try_from(index).ok()?)?.kind;
+        // The size only matters when adding; stored transactions report 0.
+        Some(Transaction::from_parts(json, kind, 0))
+    }
+
+    /// The texts of the transactions from `from` on (none past the end).
+    pub fn transactions_from(&self, from: u32) -> impl Iterator<Item = &str> {
         let from = usize::try_from(from).unwrap_or(usize::MAX);
-        self.transactions.get(from..).unwrap_or_default()
+        let entries = self.entries.get(from..).unwrap_or_default();
+        let mut start = self.start_of(from.min(self.entries.len()));
+        entries.iter().map(move |entry| {
+            let json = self.text.get(start..entry.end).unwrap_or_default();
+            start = entry.end;
+            json
+        })
+    }
+
+    fn store(&mut self, transaction: &Transaction<'_>) {
+        self.text.push_str(transaction.json());
+        self.entries.push(Entry {
+            end: self.text.len(),
+            kind: transaction.kind(),
+        });
     }
 
     /// The signature after the last transaction.
@@ -139,7 +184,7 @@ impl SessionLog {
     }
 
     fn check_room(&self, adding: usize) -> Result<(), LogError> {
-        let total = self.transactions.len().saturating_add(adding);
+        let total = self.entries.len().saturating_add(adding);
         if u32::try_from(total).is_err() {
             return Err(LogError::TooManyTransactions { max: u32::MAX });
         }
@@ -163,7 +208,7 @@ impl SessionLog {
     /// running hash.
     pub fn add(
         &mut self,
-        transactions: Vec<Transaction>,
+        transactions: Vec<Transaction<'_>>,
         signature: &Signature,
         skip_verify: bool,
         max_tx_size: usize,
@@ -189,7 +234,12 @@ impl SessionLog {
         let size = transactions
             .iter()
             .fold(0usize, |sum, tx| sum.saturating_add(tx.size()));
-        self.transactions.extend(transactions);
+        let bytes = transactions.iter().map(|tx| tx.json().len()).sum();
+        self.text.reserve(bytes);
+        self.entries.reserve(transactions.len());
+        for tx in &transactions {
+            self.store(tx);
+        }
         self.last_signature = Some(*signature);
         self.track_size(size, signature, max_tx_size);
         Ok(())
@@ -199,7 +249,7 @@ impl SessionLog {
     /// Returns the signature.
     pub fn append_own(
         &mut self,
-        transaction: Transaction,
+        transaction: Transaction<'_>,
         secret: &SignerSecret,
         max_tx_size: usize,
     ) -> Result<Signature, LogError> {
@@ -215,7 +265,7 @@ impl SessionLog {
             None => ed25519::sign(secret, text.as_bytes()),
         };
         let size = transaction.size();
-        self.transactions.push(transaction);
+        self.store(&transaction);
         self.last_signature = Some(signature);
         self.track_size(size, &signature, max_tx_size);
         Ok(signature)

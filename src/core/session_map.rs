@@ -328,9 +328,7 @@ impl SessionMap {
 
     /// One transaction's JSON.
     pub fn transaction(&self, session_id: &str, index: u32) -> Option<&str> {
-        self.log(session_id)?
-            .transaction(index)
-            .map(Transaction::json)
+        self.log(session_id)?.transaction_json(index)
     }
 
     /// The JSON of a session's transactions from `from` on.
@@ -340,7 +338,7 @@ impl SessionMap {
         from: u32,
     ) -> Option<impl Iterator<Item = &str>> {
         let log = self.log(session_id)?;
-        Some(log.transactions_from(from).iter().map(Transaction::json))
+        Some(log.transactions_from(from))
     }
 
     /// The signature after a session's last transaction.
@@ -430,7 +428,7 @@ impl SessionMap {
         &self,
         session_id: &str,
         index: u32,
-    ) -> Result<Option<(&SessionLog, &Transaction)>, SessionMapError> {
+    ) -> Result<Option<(&SessionLog, Transaction<'_>)>, SessionMapError> {
         let Some(log) = self.log(session_id) else {
             return Ok(None);
         };

@@ -10,11 +10,14 @@
 //! type are rejected rather than silently rewritten.
 
 use crate::core::base64url;
+use crate::core::canonical_batch;
 use crate::core::keys::KeySecret;
 use crate::core::stable_json;
 use crate::core::xsalsa20;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use std::borrow::Cow;
+use std::num::NonZeroU32;
 use std::ops::Range;
 
 /// Prefix of an encrypted value.
@@ -41,20 +44,62 @@ pub enum TxError {
     Utf8,
 }
 
-/// Where the base64 payloads of a private transaction sit in its JSON text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Kind {
-    Private {
-        changes: Range<usize>,
-        meta: Option<Range<usize>>,
-    },
-    Trusting,
+/// A byte range inside one transaction's JSON text. The start is never 0
+/// (the text opens with `{`), which lets `Option<Span>` cost no extra space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: NonZeroU32,
+    end: u32,
 }
 
-/// A transaction in canonical form.
+impl Span {
+    /// A span of `range`; texts past 4 GiB (which no JS string reaches) get
+    /// an empty span at the maximum offset, which then fails to decode.
+    pub(crate) fn new(range: Range<usize>) -> Self {
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            start: NonZeroU32::new(clamp(range.start)).unwrap_or(NonZeroU32::MAX),
+            end: clamp(range.end),
+        }
+    }
+
+    fn range(self) -> Range<usize> {
+        let widen = |n: u32| usize::try_from(n).unwrap_or(usize::MAX);
+        widen(self.start.get())..widen(self.end)
+    }
+}
+
+/// Where the base64 payloads of a private transaction sit in its JSON text;
+/// `None` for a trusting one. 16 bytes, stored per transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Kind(Option<PrivatePayloads>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PrivatePayloads {
+    changes: Span,
+    meta: Option<Span>,
+}
+
+impl Kind {
+    /// A trusting transaction.
+    pub const TRUSTING: Kind = Kind(None);
+
+    /// A private transaction with its `encryptedChanges` and `meta` payloads
+    /// at these byte ranges of its text.
+    pub(crate) fn private(changes: Range<usize>, meta: Option<Range<usize>>) -> Self {
+        Kind(Some(PrivatePayloads {
+            changes: Span::new(changes),
+            meta: meta.map(Span::new),
+        }))
+    }
+}
+
+/// A transaction in canonical form: built here, parsed from a received batch
+/// (borrowing the batch text when it was already canonical), or viewed in a
+/// session log's storage.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transaction {
-    json: String,
+pub struct Transaction<'a> {
+    json: Cow<'a, str>,
     kind: Kind,
     size: usize,
 }
@@ -113,7 +158,7 @@ fn push_encrypted(out: &mut String, payload: &str) -> Range<usize> {
     start..end
 }
 
-impl Transaction {
+impl Transaction<'static> {
     /// Builds a private transaction from base64url payloads (without the
     /// `encrypted_U` prefix).
     pub fn private(
@@ -135,8 +180,8 @@ impl Transaction {
         });
         json.push_str(",\"privacy\":\"private\"}");
         Self {
-            json,
-            kind: Kind::Private { changes, meta },
+            json: Cow::Owned(json),
+            kind: Kind::private(changes, meta),
             size: ENCRYPTED_PREFIX.len() + changes_b64.len(),
         }
     }
@@ -153,18 +198,10 @@ impl Transaction {
         }
         json.push_str(",\"privacy\":\"trusting\"}");
         Self {
-            json,
-            kind: Kind::Trusting,
+            json: Cow::Owned(json),
+            kind: Kind::TRUSTING,
             size: changes.len(),
         }
-    }
-
-    /// Parses a JSON array of transactions as cojson sends them, checking that
-    /// each is in canonical form up to key order.
-    pub fn parse_batch(json: &str) -> Result<Vec<Self>, TxError> {
-        let wire: Vec<WireTransaction> =
-            serde_json::from_str(json).map_err(|e| TxError::Json(e.to_string()))?;
-        wire.into_iter().map(Self::from_wire).collect()
     }
 
     fn from_wire(wire: WireTransaction) -> Result<Self, TxError> {
@@ -220,6 +257,41 @@ impl Transaction {
             )),
         }
     }
+}
+
+impl<'a> Transaction<'a> {
+    /// Parses a JSON array of transactions as cojson sends them, checking that
+    /// each is in canonical form up to key order. A batch that is already
+    /// canonical (what cojson sends) is borrowed, not rebuilt.
+    pub fn parse_batch(json: &'a str) -> Result<Vec<Self>, TxError> {
+        match canonical_batch::scan(json) {
+            Some(batch) => Ok(batch),
+            None => Self::parse_general(json),
+        }
+    }
+
+    /// The general path of [`Transaction::parse_batch`]: parse into JSON
+    /// values, check, rebuild canonically.
+    pub(crate) fn parse_general(json: &str) -> Result<Vec<Self>, TxError> {
+        let wire: Vec<WireTransaction> =
+            serde_json::from_str(json).map_err(|e| TxError::Json(e.to_string()))?;
+        wire.into_iter().map(Transaction::from_wire).collect()
+    }
+
+    /// A transaction over `json`, which must be canonical with payloads as
+    /// `kind` says (the canonical scanner and session logs guarantee it).
+    pub(crate) fn from_parts(json: &'a str, kind: Kind, size: usize) -> Self {
+        Self {
+            json: Cow::Borrowed(json),
+            kind,
+            size,
+        }
+    }
+
+    /// Where the payloads sit, for storing alongside the text.
+    pub(crate) fn kind(&self) -> Kind {
+        self.kind
+    }
 
     /// The canonical JSON text.
     pub fn json(&self) -> &str {
@@ -234,12 +306,12 @@ impl Transaction {
 
     /// True for a private transaction (its changes need a key).
     pub fn is_private(&self) -> bool {
-        matches!(self.kind, Kind::Private { .. })
+        self.kind.0.is_some()
     }
 
     /// True for a private transaction with meta (its meta needs a key).
     pub fn has_encrypted_meta(&self) -> bool {
-        matches!(self.kind, Kind::Private { meta: Some(_), .. })
+        matches!(self.kind.0, Some(PrivatePayloads { meta: Some(_), .. }))
     }
 
     /// The plaintext changes: `changes` as stored for a trusting transaction,
@@ -249,12 +321,12 @@ impl Transaction {
         key: Option<&KeySecret>,
         nonce_material: &[u8],
     ) -> Result<String, TxError> {
-        match (&self.kind, key) {
-            (Kind::Private { changes, .. }, Some(key)) => {
-                self.decrypt_range(changes.clone(), key, nonce_material)
+        match (self.kind.0, key) {
+            (Some(private), Some(key)) => {
+                self.decrypt_range(private.changes.range(), key, nonce_material)
             }
-            (Kind::Private { .. }, None) => Err(TxError::Invalid("a key is needed to decrypt")),
-            (Kind::Trusting, _) => Ok(self.trusting_fields()?.changes),
+            (Some(_), None) => Err(TxError::Invalid("a key is needed to decrypt")),
+            (None, _) => Ok(self.trusting_fields()?.changes),
         }
     }
 
@@ -264,20 +336,13 @@ impl Transaction {
         key: Option<&KeySecret>,
         nonce_material: &[u8],
     ) -> Result<Option<String>, TxError> {
-        match (&self.kind, key) {
-            (
-                Kind::Private {
-                    meta: Some(range), ..
-                },
-                Some(key),
-            ) => self
-                .decrypt_range(range.clone(), key, nonce_material)
+        match (self.kind.0.map(|p| p.meta), key) {
+            (Some(Some(meta)), Some(key)) => self
+                .decrypt_range(meta.range(), key, nonce_material)
                 .map(Some),
-            (Kind::Private { meta: Some(_), .. }, None) => {
-                Err(TxError::Invalid("a key is needed to decrypt"))
-            }
-            (Kind::Private { meta: None, .. }, _) => Ok(None),
-            (Kind::Trusting, _) => Ok(self.trusting_fields()?.meta),
+            (Some(Some(_)), None) => Err(TxError::Invalid("a key is needed to decrypt")),
+            (Some(None), _) => Ok(None),
+            (None, _) => Ok(self.trusting_fields()?.meta),
         }
     }
 

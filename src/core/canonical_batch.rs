@@ -1,0 +1,286 @@
+//! Fast path for received transaction batches that are already canonical.
+//!
+//! cojson sends `JSON.stringify` of transactions it parsed from canonical
+//! text, so batches normally arrive byte for byte as this crate would write
+//! them: keys in sorted order, no whitespace, strings escaped as
+//! [`stable_json::push_string`] escapes them. [`scan`] recognises exactly
+//! such a batch and returns transactions borrowing its text, skipping the
+//! parse into JSON values and the rewrite. Anything else — other key orders,
+//! whitespace, other escapes, errors of any kind — returns `None`, and the
+//! caller takes the general path, which accepts or rejects as before. So the
+//! result never differs from the general path's, only its cost.
+//!
+//! [`stable_json::push_string`]: crate::core::stable_json::push_string
+
+use crate::core::base64url;
+use crate::core::transaction::{Kind, Transaction, ENCRYPTED_PREFIX, MAX_MADE_AT};
+
+const TRUSTING_OPEN: &[u8] = b"{\"changes\":";
+const PRIVATE_OPEN: &[u8] = b"{\"encryptedChanges\":\"encrypted_U";
+const KEY_USED: &[u8] = b"\",\"keyUsed\":";
+const MADE_AT: &[u8] = b",\"madeAt\":";
+const META: &[u8] = b",\"meta\":";
+const ENCRYPTED_META: &[u8] = b",\"meta\":\"encrypted_U";
+const TRUSTING_CLOSE: &[u8] = b",\"privacy\":\"trusting\"}";
+const PRIVATE_CLOSE: &[u8] = b",\"privacy\":\"private\"}";
+
+/// The transactions of `json` if it is a canonical batch, else `None`.
+pub fn scan(json: &str) -> Option<Vec<Transaction<'_>>> {
+    let mut cursor = Cursor {
+        bytes: json.as_bytes(),
+        at: 0,
+    };
+    cursor.eat(b"[")?;
+    let mut out = Vec::new();
+    if cursor.eat(b"]").is_some() {
+        return cursor.at_end().then_some(out);
+    }
+    loop {
+        let start = cursor.at;
+        let (kind, size) = match cursor.peek(PRIVATE_OPEN) {
+            true => cursor.private(start)?,
+            false => cursor.trusting()?,
+        };
+        out.push(Transaction::from_parts(
+            json.get(start..cursor.at)?,
+            kind,
+            size,
+        ));
+        if cursor.eat(b",").is_none() {
+            break;
+        }
+    }
+    cursor.eat(b"]")?;
+    cursor.at_end().then_some(out)
+}
+
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&self, literal: &[u8]) -> bool {
+        self.bytes
+            .get(self.at..)
+            .is_some_and(|rest| rest.starts_with(literal))
+    }
+
+    fn eat(&mut self, literal: &[u8]) -> Option<()> {
+        self.peek(literal).then(|| self.at += literal.len())
+    }
+
+    fn at_end(&self) -> bool {
+        self.at == self.bytes.len()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let byte = *self.bytes.get(self.at)?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    /// `{"changes":"…","madeAt":N(,"meta":"…")?,"privacy":"trusting"}`; the
+    /// size is the byte length of the decoded `changes`.
+    fn trusting(&mut self) -> Option<(Kind, usize)> {
+        self.eat(TRUSTING_OPEN)?;
+        let size = self.string()?;
+        self.made_at()?;
+        if self.eat(META).is_some() {
+            self.string()?;
+        }
+        self.eat(TRUSTING_CLOSE)?;
+        Some((Kind::TRUSTING, size))
+    }
+
+    /// `{"encryptedChanges":"encrypted_U…","keyUsed":"…","madeAt":N(,"meta":"encrypted_U…")?,"privacy":"private"}`.
+    fn private(&mut self, start: usize) -> Option<(Kind, usize)> {
+        self.eat(PRIVATE_OPEN)?;
+        let changes = self.payload()?;
+        self.eat(KEY_USED)?;
+        self.string()?;
+        self.made_at()?;
+        let meta = match self.eat(ENCRYPTED_META) {
+            Some(()) => {
+                let meta = self.payload()?;
+                self.eat(b"\"")?;
+                Some(meta.start - start..meta.end - start)
+            }
+            None => None,
+        };
+        self.eat(PRIVATE_CLOSE)?;
+        let size = ENCRYPTED_PREFIX.len() + changes.len();
+        Some((
+            Kind::private(changes.start - start..changes.end - start, meta),
+            size,
+        ))
+    }
+
+    /// Base64url characters up to (not including) the closing quote.
+    fn payload(&mut self) -> Option<std::ops::Range<usize>> {
+        let start = self.at;
+        let rest = self.bytes.get(start..)?;
+        let len = rest.iter().position(|&b| b == b'"')?;
+        let payload = rest.get(..len)?;
+        if !payload.iter().all(|&b| base64url::is_alphabet_or_pad(b)) {
+            return None;
+        }
+        self.at += len;
+        Some(start..start + len)
+    }
+
+    /// A string literal in canonical escaping, quotes included; returns the
+    /// byte length of its decoded text.
+    fn string(&mut self) -> Option<usize> {
+        self.eat(b"\"")?;
+        let mut decoded = 0usize;
+        loop {
+            match self.next()? {
+                b'"' => return Some(decoded),
+                b'\\' => self.canonical_escape()?,
+                byte if byte < 0x20 => return None,
+                _ => {}
+            }
+            decoded += 1;
+        }
+    }
+
+    /// After a backslash: only the escapes `push_string` writes.
+    fn canonical_escape(&mut self) -> Option<()> {
+        match self.next()? {
+            b'"' | b'\\' | b'n' | b'r' | b't' | b'b' | b'f' => Some(()),
+            b'u' => {
+                self.eat(b"00")?;
+                let high = self.next()?;
+                let low = hex_digit(self.next()?)?;
+                let value = match high {
+                    b'0' => low,
+                    b'1' => 0x10 + low,
+                    _ => return None,
+                };
+                // Those with a short form are never written as \u00xx.
+                (![0x08, 0x09, 0x0a, 0x0c, 0x0d].contains(&value)).then_some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// `,"madeAt":` and an integer without leading zeros, at most 2^53-1.
+    fn made_at(&mut self) -> Option<u64> {
+        self.eat(MADE_AT)?;
+        let start = self.at;
+        let mut value = 0u64;
+        while let Some(&byte) = self.bytes.get(self.at) {
+            if !byte.is_ascii_digit() {
+                break;
+            }
+            value = value.checked_mul(10)?.checked_add(u64::from(byte - b'0'))?;
+            self.at += 1;
+        }
+        let digits = self.at - start;
+        let leading_zero = digits > 1 && self.bytes.get(start) == Some(&b'0');
+        (digits > 0 && !leading_zero && value <= MAX_MADE_AT).then_some(value)
+    }
+}
+
+/// A lowercase hex digit's value.
+fn hex_digit(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::stable_json;
+
+    fn summary(batch: &[Transaction<'_>]) -> Vec<(String, bool, bool, usize)> {
+        batch
+            .iter()
+            .map(|t| {
+                (
+                    t.json().to_owned(),
+                    t.is_private(),
+                    t.has_encrypted_meta(),
+                    t.size(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn canonical_batches_match_built_transactions() {
+        let nasty = "[\"\\\"q\\\\\",\"\u{1}\u{1f}\u{7f}\u{e9}\u{1F600}\\n\\t\\r\u{8}\u{c}/\"]";
+        let built = vec![
+            Transaction::trusting(nasty, 0, None),
+            Transaction::trusting("[]", 9_007_199_254_740_991, Some("{\"m\":\"\\u0000\"}")),
+            Transaction::private("AAAA", "key_z1", 12, None),
+            Transaction::private("", "key_\u{e9}\"", 3, Some("AA==")),
+        ];
+        let text = format!(
+            "[{}]",
+            built
+                .iter()
+                .map(Transaction::json)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let scanned = scan(&text).expect("canonical");
+        assert_eq!(summary(&scanned), summary(&built));
+        let general = Transaction::parse_general(&text).unwrap();
+        assert_eq!(summary(&general), summary(&built));
+        for ((s, b), g) in scanned.iter().zip(&built).zip(&general) {
+            assert_eq!(s.kind(), b.kind());
+            assert_eq!(g.kind(), b.kind());
+        }
+        assert_eq!(scan("[]").map(|b| b.len()), Some(0));
+    }
+
+    #[test]
+    fn every_ascii_character_scans_as_the_general_path_parses() {
+        for byte in 0u8..0x80 {
+            let changes = format!("[\"a{}b\"]", char::from(byte));
+            let built = Transaction::trusting(&changes, 1, Some(&changes));
+            let text = format!("[{}]", built.json());
+            let scanned = scan(&text).expect("canonical");
+            let general = Transaction::parse_general(&text).unwrap();
+            assert_eq!(summary(&scanned), summary(&general), "byte {byte}");
+            assert_eq!(summary(&scanned), summary(&[built]), "byte {byte}");
+        }
+    }
+
+    #[test]
+    fn anything_else_goes_the_general_way() {
+        let mut escaped = String::new();
+        stable_json::push_string(&mut escaped, "a/b");
+        assert_eq!(escaped, "\"a/b\"");
+        let other = [
+            "",
+            "[",
+            "[] ",
+            " []",
+            "[{\"changes\":\"[1]\",\"madeAt\":1,\"privacy\":\"trusting\"} ]",
+            "[{\"madeAt\":1,\"changes\":\"[1]\",\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"a\\/b\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"\\u000a\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"\\u001F\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"\\u00e9\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"\u{1}\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"x\",\"madeAt\":01,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"x\",\"madeAt\":1.0,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"x\",\"madeAt\":9007199254740992,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"x\",\"madeAt\":-1,\"privacy\":\"trusting\"}]",
+            "[{\"changes\":\"x\",\"madeAt\":1,\"privacy\":\"private\"}]",
+            "[{\"changes\":\"x\",\"madeAt\":1,\"meta\":null,\"privacy\":\"trusting\"}]",
+            "[{\"encryptedChanges\":\"encrypted_UA\\\"\",\"keyUsed\":\"k\",\"madeAt\":1,\"privacy\":\"private\"}]",
+            "[{\"encryptedChanges\":\"encrypted_UAAAA\",\"keyUsed\":\"k\",\"madeAt\":1,\"meta\":\"AA==\",\"privacy\":\"private\"}]",
+            "[{\"changes\":\"x\",\"madeAt\":1,\"privacy\":\"trusting\"},]",
+        ];
+        for text in other {
+            assert!(scan(text).is_none(), "{text}");
+        }
+    }
+}
