@@ -9,6 +9,7 @@
 use crate::core::ed25519;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::header::{Header, HeaderError};
+use crate::core::json_error;
 use crate::core::keys::{KeySecret, Signature, SignerId, SignerSecret};
 use crate::core::known_state::SessionCounts;
 use crate::core::session_log::{LogError, SessionLog, Signer};
@@ -477,8 +478,8 @@ impl SessionMap {
 }
 
 fn parse_counts(json: &str) -> Result<SessionCounts, SessionMapError> {
-    let map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| SessionMapError::Streaming(e.to_string()))?;
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)
+        .map_err(|e| SessionMapError::Streaming(json_error::describe(&e)))?;
     let mut counts = SessionCounts::new();
     for (id, value) in map {
         let count = value
