@@ -69,6 +69,11 @@ pub enum SessionMapError {
     /// The streaming known state is not a JSON object of session counts.
     #[error("Serialization error: {0}")]
     Streaming(String),
+    /// A method that changes the map was called from JS running inside
+    /// another call on the same map (a setter on `Object.prototype` or
+    /// `Array.prototype` while a result is filled). Nothing changed.
+    #[error("SessionMap is busy: it cannot be changed from inside one of its own calls")]
+    Busy,
 }
 
 /// True for the sessions that survive deletion: `…_session_d…$`.
