@@ -7,8 +7,8 @@
 use crate::binding::error::{range_error, OrThrow};
 use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
 use crate::core::transaction::MAX_MADE_AT;
-use napi::bindgen_prelude::{Array, Object};
-use napi::{Env, JsString, Result};
+use napi::bindgen_prelude::{Array, FromNapiValue, Object};
+use napi::{sys, Env, JsString, Result};
 use napi_derive::napi;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
@@ -43,6 +43,72 @@ fn integer_arg(env: &Env, value: f64, name: &str, max: u64) -> Result<u64> {
 fn index_arg(env: &Env, value: f64, name: &str) -> Result<u32> {
     let n = integer_arg(env, value, name, u64::from(u32::MAX))?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+/// Capacity of [`IdArg`]'s inline buffer, terminating NUL included.
+const ID_ARG_CAPACITY: usize = 192;
+
+/// A string argument (a session id) read with one engine call into an inline
+/// buffer, instead of napi-rs's `String` (which asks the engine for the length,
+/// allocates, then copies). A longer string, or a value that is not a string,
+/// takes the `String` path, so results and error messages are the same.
+pub struct IdArg {
+    inline: [u8; ID_ARG_CAPACITY],
+    inline_len: usize,
+    long: Option<String>,
+}
+
+impl IdArg {
+    /// The text.
+    fn as_str(&self) -> &str {
+        match &self.long {
+            Some(text) => text,
+            // Checked to be UTF-8 of this length when read.
+            None => self
+                .inline
+                .get(..self.inline_len)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl FromNapiValue for IdArg {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut inline = [0u8; ID_ARG_CAPACITY];
+        let mut written = 0usize;
+        // SAFETY: the buffer is writable for its whole length, which is what
+        // we pass; the engine writes at most that many bytes (NUL included).
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                inline.as_mut_ptr().cast(),
+                ID_ARG_CAPACITY,
+                &mut written,
+            )
+        };
+        // `written` below capacity - 1 means the whole string fit.
+        let complete = status == sys::Status::napi_ok && written < ID_ARG_CAPACITY - 1;
+        let utf8 = complete
+            && inline
+                .get(..written)
+                .is_some_and(|bytes| std::str::from_utf8(bytes).is_ok());
+        if utf8 {
+            return Ok(Self {
+                inline,
+                inline_len: written,
+                long: None,
+            });
+        }
+        // SAFETY: the same `env` and `value` napi-rs handed us.
+        let long = unsafe { String::from_napi_value(env, value) }?;
+        Ok(Self {
+            inline,
+            inline_len: 0,
+            long: Some(long),
+        })
+    }
 }
 
 /// The transaction log of one CoValue: header, sessions, signatures and
@@ -203,76 +269,76 @@ impl SessionMap {
     }
 
     /// Number of transactions in a session, -1 if there is no such session.
-    #[napi(catch_unwind)]
-    pub fn get_transaction_count(&self, session_id: String) -> Result<i64> {
+    #[napi(catch_unwind, ts_args_type = "sessionId: string")]
+    pub fn get_transaction_count(&self, session_id: IdArg) -> Result<i64> {
         Ok(self
             .log()?
-            .transaction_count(&session_id)
+            .transaction_count(session_id.as_str())
             .map_or(-1, i64::from))
     }
 
     /// One transaction as JSON, `null` if the session or index does not exist.
-    #[napi(catch_unwind, ts_return_type = "string | null")]
+    #[napi(catch_unwind, ts_return_type = "string | null", ts_args_type = "sessionId: string, txIndex: number")]
     pub fn get_transaction<'env>(
         &self,
         env: &'env Env,
-        session_id: String,
+        session_id: IdArg,
         tx_index: f64,
     ) -> Result<Option<JsString<'env>>> {
         let index = index_arg(env, tx_index, "txIndex")?;
         // The JS string is made from the stored text while the log is
         // borrowed (no Rust `String` per call); making a string runs no JS.
         let log = self.log()?;
-        log.transaction(&session_id, index)
+        log.transaction(session_id.as_str(), index)
             .map(|text| env.create_string(text))
             .transpose()
     }
 
     /// A session's transactions from `fromIndex` on as JSON strings (empty
     /// past the end), `null` if there is no such session.
-    #[napi(catch_unwind, ts_return_type = "Array<string> | null")]
+    #[napi(catch_unwind, ts_return_type = "Array<string> | null", ts_args_type = "sessionId: string, fromIndex: number")]
     pub fn get_session_transactions<'env>(
         &self,
         env: &'env Env,
-        session_id: String,
+        session_id: IdArg,
         from_index: f64,
     ) -> Result<Option<Array<'env>>> {
         let from = index_arg(env, from_index, "fromIndex")?;
         // Filled while the log is borrowed: a setter on `Array.prototype`
         // that calls back into this map can read it but not change it.
         let log = self.log()?;
-        let Some(texts) = log.session_transactions(&session_id, from) else {
+        let Some(texts) = log.session_transactions(session_id.as_str(), from) else {
             return Ok(None);
         };
         Array::from_vec(env, texts.collect::<Vec<&str>>()).map(Some)
     }
 
     /// The signature after a session's last transaction, `null` if none.
-    #[napi(catch_unwind)]
-    pub fn get_last_signature(&self, session_id: String) -> Result<Option<String>> {
-        Ok(self.log()?.last_signature(&session_id).map(|s| s.to_text()))
+    #[napi(catch_unwind, ts_args_type = "sessionId: string")]
+    pub fn get_last_signature(&self, session_id: IdArg) -> Result<Option<String>> {
+        Ok(self.log()?.last_signature(session_id.as_str()).map(|s| s.to_text()))
     }
 
     /// The in-between signature recorded after transaction `txIndex`, if any.
-    #[napi(catch_unwind)]
+    #[napi(catch_unwind, ts_args_type = "sessionId: string, txIndex: number")]
     pub fn get_signature_after(
         &self,
         env: Env,
-        session_id: String,
+        session_id: IdArg,
         tx_index: f64,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         Ok(self
             .log()?
-            .signature_after(&session_id, index)
+            .signature_after(session_id.as_str(), index)
             .map(|s| s.to_text()))
     }
 
     /// The highest transaction index with an in-between signature: -1 if
     /// none, `null` if there is no such session.
-    #[napi(catch_unwind)]
-    pub fn get_last_signature_checkpoint(&self, session_id: String) -> Result<Option<i64>> {
-        Ok(self.log()?.last_signature_checkpoint(&session_id))
+    #[napi(catch_unwind, ts_args_type = "sessionId: string")]
+    pub fn get_last_signature_checkpoint(&self, session_id: IdArg) -> Result<Option<i64>> {
+        Ok(self.log()?.last_signature_checkpoint(session_id.as_str()))
     }
 
     /// `{ id, header: true, sessions }`. Once deleted, only delete sessions.
@@ -345,33 +411,33 @@ impl SessionMap {
     /// The changes of a transaction: decrypted with `keySecret` if private,
     /// as stored if trusting. `null` if there is no such session; throws if
     /// there is no such transaction or it does not decrypt to UTF-8.
-    #[napi(catch_unwind)]
+    #[napi(catch_unwind, ts_args_type = "sessionId: string, txIndex: number, keySecret: string")]
     pub fn decrypt_transaction(
         &self,
         env: Env,
-        session_id: String,
+        session_id: IdArg,
         tx_index: f64,
         key_secret: String,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         self.log()?
-            .decrypt_transaction(&session_id, index, &key_secret)
+            .decrypt_transaction(session_id.as_str(), index, &key_secret)
             .or_throw()
     }
 
     /// The meta of a transaction, decrypted if private; `null` if the session
     /// does not exist or the transaction has no meta.
-    #[napi(catch_unwind)]
+    #[napi(catch_unwind, ts_args_type = "sessionId: string, txIndex: number, keySecret: string")]
     pub fn decrypt_transaction_meta(
         &self,
         env: Env,
-        session_id: String,
+        session_id: IdArg,
         tx_index: f64,
         key_secret: String,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         self.log()?
-            .decrypt_transaction_meta(&session_id, index, &key_secret)
+            .decrypt_transaction_meta(session_id.as_str(), index, &key_secret)
             .or_throw()
     }
 }
