@@ -278,7 +278,11 @@ impl SessionMap {
     }
 
     /// One transaction as JSON, `null` if the session or index does not exist.
-    #[napi(catch_unwind, ts_return_type = "string | null", ts_args_type = "sessionId: string, txIndex: number")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "string | null",
+        ts_args_type = "sessionId: string, txIndex: number"
+    )]
     pub fn get_transaction<'env>(
         &self,
         env: &'env Env,
@@ -296,7 +300,11 @@ impl SessionMap {
 
     /// A session's transactions from `fromIndex` on as JSON strings (empty
     /// past the end), `null` if there is no such session.
-    #[napi(catch_unwind, ts_return_type = "Array<string> | null", ts_args_type = "sessionId: string, fromIndex: number")]
+    #[napi(
+        catch_unwind,
+        ts_return_type = "Array<string> | null",
+        ts_args_type = "sessionId: string, fromIndex: number"
+    )]
     pub fn get_session_transactions<'env>(
         &self,
         env: &'env Env,
@@ -316,7 +324,10 @@ impl SessionMap {
     /// The signature after a session's last transaction, `null` if none.
     #[napi(catch_unwind, ts_args_type = "sessionId: string")]
     pub fn get_last_signature(&self, session_id: IdArg) -> Result<Option<String>> {
-        Ok(self.log()?.last_signature(session_id.as_str()).map(|s| s.to_text()))
+        Ok(self
+            .log()?
+            .last_signature(session_id.as_str())
+            .map(|s| s.to_text()))
     }
 
     /// The in-between signature recorded after transaction `txIndex`, if any.
@@ -411,7 +422,10 @@ impl SessionMap {
     /// The changes of a transaction: decrypted with `keySecret` if private,
     /// as stored if trusting. `null` if there is no such session; throws if
     /// there is no such transaction or it does not decrypt to UTF-8.
-    #[napi(catch_unwind, ts_args_type = "sessionId: string, txIndex: number, keySecret: string")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "sessionId: string, txIndex: number, keySecret: string"
+    )]
     pub fn decrypt_transaction(
         &self,
         env: Env,
@@ -427,7 +441,10 @@ impl SessionMap {
 
     /// The meta of a transaction, decrypted if private; `null` if the session
     /// does not exist or the transaction has no meta.
-    #[napi(catch_unwind, ts_args_type = "sessionId: string, txIndex: number, keySecret: string")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "sessionId: string, txIndex: number, keySecret: string"
+    )]
     pub fn decrypt_transaction_meta(
         &self,
         env: Env,
