@@ -38,6 +38,9 @@ pub const SHARED_SECRET_CAPACITY: usize = 256;
 /// A cached X25519 shared secret, wiped when the last `Arc` is dropped.
 pub type SharedSecret = Arc<Zeroizing<[u8; 32]>>;
 
+/// Shared secrets by (cache key of the secret, peer public key).
+pub type SharedSecretCache = BoundedCache<([u8; 32], [u8; 32]), SharedSecret>;
+
 /// A bounded two-generation map.
 pub struct BoundedCache<K, V> {
     half: usize,
@@ -151,8 +154,8 @@ pub fn sealer_ids() -> &'static BoundedCache<[u8; 32], [u8; 32]> {
 
 /// The process-wide X25519 shared-secret cache, keyed by the secret's cache
 /// key ([`secret_cache_key`]) and the peer's public key.
-pub fn shared_secrets() -> &'static BoundedCache<([u8; 32], [u8; 32]), SharedSecret> {
-    static CACHE: OnceLock<BoundedCache<([u8; 32], [u8; 32]), SharedSecret>> = OnceLock::new();
+pub fn shared_secrets() -> &'static SharedSecretCache {
+    static CACHE: OnceLock<SharedSecretCache> = OnceLock::new();
     CACHE.get_or_init(|| BoundedCache::new(SHARED_SECRET_CAPACITY))
 }
 
