@@ -500,6 +500,7 @@ export interface WorkerHandleOptions {
 /**
  * The 32-byte X25519 shared secret of a raw secret and a raw public key.
  * Throws for a low-order public key (its shared secret would be all zeros).
+ * Pairs seen recently come from a bounded cache (same result).
  */
 export declare function x25519DiffieHellman(privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array
 

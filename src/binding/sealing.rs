@@ -32,12 +32,13 @@ pub fn x25519_public_key(private_key: &[u8]) -> Result<Uint8Array> {
 
 /// The 32-byte X25519 shared secret of a raw secret and a raw public key.
 /// Throws for a low-order public key (its shared secret would be all zeros).
+/// Pairs seen recently come from a bounded cache (same result).
 #[napi(catch_unwind)]
 pub fn x25519_diffie_hellman(private_key: &[u8], public_key: &[u8]) -> Result<Uint8Array> {
     let secret = SealerSecret::from_slice(private_key).or_throw()?;
     let public = SealerId::from_slice(public_key).or_throw()?;
-    let shared = x25519::shared_secret(&secret, &public).or_throw()?;
-    Ok(to_js_bytes(*shared))
+    let shared = x25519::cached_shared_secret(&secret, &public).or_throw()?;
+    Ok(to_js_bytes(**shared))
 }
 
 /// Seals `message` from `senderSecret` (`sealerSecret_z…`) to `recipientId`

@@ -6,11 +6,12 @@
 
 use crate::binding::error::{range_error, OrThrow};
 use crate::binding::text_arg::Text;
-use crate::core::session_map::{self as core_map, NewTransaction};
+use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
 use crate::core::transaction::MAX_MADE_AT;
-use napi::bindgen_prelude::Object;
-use napi::{Env, Result};
+use napi::bindgen_prelude::{Array, FromNapiValue, Object};
+use napi::{sys, Env, JsString, Result};
 use napi_derive::napi;
+use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 
 /// What a peer knows of a CoValue: `{ id, header, sessions: { [sessionId]: txCount } }`.
@@ -45,11 +46,106 @@ fn index_arg(env: &Env, value: f64, name: &str) -> Result<u32> {
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// Capacity of [`IdArg`]'s inline buffer, terminating NUL included.
+const ID_ARG_CAPACITY: usize = 192;
+
+/// A string argument (a session id) read with one engine call into an inline
+/// buffer, instead of napi-rs's `String` (which asks the engine for the length,
+/// allocates, then copies). A longer string, or a value that is not a string,
+/// takes the `String` path, so results and error messages are the same.
+pub struct IdArg {
+    inline: [u8; ID_ARG_CAPACITY],
+    inline_len: usize,
+    long: Option<String>,
+}
+
+impl IdArg {
+    /// The text.
+    fn as_str(&self) -> &str {
+        match &self.long {
+            Some(text) => text,
+            // Checked to be UTF-8 of this length when read.
+            None => self
+                .inline
+                .get(..self.inline_len)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl FromNapiValue for IdArg {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
+        let mut inline = [0u8; ID_ARG_CAPACITY];
+        let mut written = 0usize;
+        // SAFETY: the buffer is writable for its whole length, which is what
+        // we pass; the engine writes at most that many bytes (NUL included).
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                inline.as_mut_ptr().cast(),
+                ID_ARG_CAPACITY,
+                &mut written,
+            )
+        };
+        // `written` below capacity - 1 means the whole string fit.
+        let complete = status == sys::Status::napi_ok && written < ID_ARG_CAPACITY - 1;
+        let utf8 = complete
+            && inline
+                .get(..written)
+                .is_some_and(|bytes| std::str::from_utf8(bytes).is_ok());
+        if utf8 {
+            return Ok(Self {
+                inline,
+                inline_len: written,
+                long: None,
+            });
+        }
+        // SAFETY: the same `env` and `value` napi-rs handed us. `Text` says
+        // only "Expected a string argument" for a non-string, where napi-rs's
+        // `String` would echo the value (a secret passed by mistake).
+        let long = unsafe { Text::from_napi_value(env, value) }?;
+        Ok(Self {
+            inline,
+            inline_len: 0,
+            long: Some(long.as_str().to_owned()),
+        })
+    }
+}
+
 /// The transaction log of one CoValue: header, sessions, signatures and
 /// known state. Drop-in for `cojson-core-napi`'s `SessionMap`.
+//
+// Every method takes `&self` and reaches the log through a `RefCell`: the
+// napi-rs version we pin (see Cargo.toml) does not track borrows of class
+// instances, so this is what keeps a reentrant call sound. JS can only run
+// inside a method while a result object or array is being filled (a setter
+// someone defined on `Object.prototype` or `Array.prototype`); a method that
+// changes the log, called from there, throws instead of aliasing the borrow.
 #[napi]
 pub struct SessionMap {
-    inner: core_map::SessionMap,
+    inner: RefCell<core_map::SessionMap>,
+}
+
+impl SessionMap {
+    /// The log for reading; fails only while a change is in progress, which no
+    /// JS can observe (changes never call into JS).
+    fn log(&self) -> Result<Ref<'_, core_map::SessionMap>> {
+        self.inner
+            .try_borrow()
+            .map_err(|_| SessionMapError::Busy)
+            .or_throw()
+    }
+
+    /// The log for changing; fails when called from JS that runs inside
+    /// another method of this map.
+    fn log_mut(&self) -> Result<RefMut<'_, core_map::SessionMap>> {
+        self.inner
+            .try_borrow_mut()
+            .map_err(|_| SessionMapError::Busy)
+            .or_throw()
+    }
 }
 
 #[napi]
@@ -73,13 +169,15 @@ impl SessionMap {
         let inner =
             core_map::SessionMap::new(&co_id, &header_json, max, skip_verify.unwrap_or(false))
                 .or_throw()?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: RefCell::new(inner),
+        })
     }
 
     /// The header as canonical JSON (sorted keys).
     #[napi(catch_unwind)]
-    pub fn get_header(&self) -> String {
-        self.inner.header_json().to_owned()
+    pub fn get_header(&self) -> Result<String> {
+        Ok(self.log()?.header_json().to_owned())
     }
 
     /// Adds received transactions (`transactionsJson`, a JSON array) to
@@ -88,14 +186,14 @@ impl SessionMap {
     /// failure and then changes nothing.
     #[napi(catch_unwind)]
     pub fn add_transactions(
-        &mut self,
+        &self,
         #[napi(ts_arg_type = "string")] session_id: Text,
         #[napi(ts_arg_type = "string | undefined | null")] signer_id: Option<Text>,
         #[napi(ts_arg_type = "string")] transactions_json: Text,
         #[napi(ts_arg_type = "string")] signature: Text,
         skip_verify: bool,
     ) -> Result<()> {
-        self.inner
+        self.log_mut()?
             .add_transactions(
                 &session_id,
                 signer_id.as_deref(),
@@ -112,7 +210,7 @@ impl SessionMap {
     #[napi(catch_unwind)]
     #[allow(clippy::too_many_arguments)]
     pub fn make_new_private_transaction(
-        &mut self,
+        &self,
         env: Env,
         #[napi(ts_arg_type = "string")] session_id: Text,
         #[napi(ts_arg_type = "string")] signer_secret: Text,
@@ -124,7 +222,7 @@ impl SessionMap {
     ) -> Result<String> {
         let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
         let signed = self
-            .inner
+            .log_mut()?
             .make_new_transaction(
                 &session_id,
                 &signer_secret,
@@ -144,7 +242,7 @@ impl SessionMap {
     /// it. Returns `{"signature":…,"transaction":…}` as JSON.
     #[napi(catch_unwind)]
     pub fn make_new_trusting_transaction(
-        &mut self,
+        &self,
         env: Env,
         #[napi(ts_arg_type = "string")] session_id: Text,
         #[napi(ts_arg_type = "string")] signer_secret: Text,
@@ -154,7 +252,7 @@ impl SessionMap {
     ) -> Result<String> {
         let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
         let signed = self
-            .inner
+            .log_mut()?
             .make_new_transaction(
                 &session_id,
                 &signer_secret,
@@ -169,91 +267,106 @@ impl SessionMap {
 
     /// Session ids in creation order.
     #[napi(catch_unwind)]
-    pub fn get_session_ids(&self) -> Vec<String> {
-        self.inner.session_ids().map(str::to_owned).collect()
+    pub fn get_session_ids(&self) -> Result<Vec<String>> {
+        Ok(self.log()?.session_ids().map(str::to_owned).collect())
     }
 
     /// Number of transactions in a session, -1 if there is no such session.
-    #[napi(catch_unwind)]
-    pub fn get_transaction_count(&self, #[napi(ts_arg_type = "string")] session_id: Text) -> i64 {
-        self.inner
-            .transaction_count(&session_id)
-            .map_or(-1, i64::from)
+    #[napi(catch_unwind, ts_args_type = "sessionId: string")]
+    pub fn get_transaction_count(&self, session_id: IdArg) -> Result<i64> {
+        Ok(self
+            .log()?
+            .transaction_count(session_id.as_str())
+            .map_or(-1, i64::from))
     }
 
     /// One transaction as JSON, `null` if the session or index does not exist.
-    #[napi(catch_unwind)]
-    pub fn get_transaction(
+    #[napi(
+        catch_unwind,
+        ts_return_type = "string | null",
+        ts_args_type = "sessionId: string, txIndex: number"
+    )]
+    pub fn get_transaction<'env>(
         &self,
-        env: Env,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        env: &'env Env,
+        session_id: IdArg,
         tx_index: f64,
-    ) -> Result<Option<&str>> {
-        let index = index_arg(&env, tx_index, "txIndex")?;
-        // Borrowed: napi-rs converts the result while `self` is still borrowed.
-        Ok(self.inner.transaction(&session_id, index))
+    ) -> Result<Option<JsString<'env>>> {
+        let index = index_arg(env, tx_index, "txIndex")?;
+        // The JS string is made from the stored text while the log is
+        // borrowed (no Rust `String` per call); making a string runs no JS.
+        let log = self.log()?;
+        log.transaction(session_id.as_str(), index)
+            .map(|text| env.create_string(text))
+            .transpose()
     }
 
     /// A session's transactions from `fromIndex` on as JSON strings (empty
     /// past the end), `null` if there is no such session.
-    #[napi(catch_unwind)]
-    pub fn get_session_transactions(
+    #[napi(
+        catch_unwind,
+        ts_return_type = "Array<string> | null",
+        ts_args_type = "sessionId: string, fromIndex: number"
+    )]
+    pub fn get_session_transactions<'env>(
         &self,
-        env: Env,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        env: &'env Env,
+        session_id: IdArg,
         from_index: f64,
-    ) -> Result<Option<Vec<&str>>> {
-        let from = index_arg(&env, from_index, "fromIndex")?;
-        Ok(self
-            .inner
-            .session_transactions(&session_id, from)
-            .map(Iterator::collect))
+    ) -> Result<Option<Array<'env>>> {
+        let from = index_arg(env, from_index, "fromIndex")?;
+        // Filled while the log is borrowed: a setter on `Array.prototype`
+        // that calls back into this map can read it but not change it.
+        let log = self.log()?;
+        let Some(texts) = log.session_transactions(session_id.as_str(), from) else {
+            return Ok(None);
+        };
+        Array::from_vec(env, texts.collect::<Vec<&str>>()).map(Some)
     }
 
     /// The signature after a session's last transaction, `null` if none.
-    #[napi(catch_unwind)]
-    pub fn get_last_signature(
-        &self,
-        #[napi(ts_arg_type = "string")] session_id: Text,
-    ) -> Option<String> {
-        self.inner.last_signature(&session_id).map(|s| s.to_text())
+    #[napi(catch_unwind, ts_args_type = "sessionId: string")]
+    pub fn get_last_signature(&self, session_id: IdArg) -> Result<Option<String>> {
+        Ok(self
+            .log()?
+            .last_signature(session_id.as_str())
+            .map(|s| s.to_text()))
     }
 
     /// The in-between signature recorded after transaction `txIndex`, if any.
-    #[napi(catch_unwind)]
+    #[napi(catch_unwind, ts_args_type = "sessionId: string, txIndex: number")]
     pub fn get_signature_after(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        session_id: IdArg,
         tx_index: f64,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         Ok(self
-            .inner
-            .signature_after(&session_id, index)
+            .log()?
+            .signature_after(session_id.as_str(), index)
             .map(|s| s.to_text()))
     }
 
     /// The highest transaction index with an in-between signature: -1 if
     /// none, `null` if there is no such session.
-    #[napi(catch_unwind)]
-    pub fn get_last_signature_checkpoint(
-        &self,
-        #[napi(ts_arg_type = "string")] session_id: Text,
-    ) -> Option<i64> {
-        self.inner.last_signature_checkpoint(&session_id)
+    #[napi(catch_unwind, ts_args_type = "sessionId: string")]
+    pub fn get_last_signature_checkpoint(&self, session_id: IdArg) -> Result<Option<i64>> {
+        Ok(self.log()?.last_signature_checkpoint(session_id.as_str()))
     }
 
     /// `{ id, header: true, sessions }`. Once deleted, only delete sessions.
     #[napi(catch_unwind, ts_return_type = "KnownState")]
     pub fn get_known_state<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        let sessions: Vec<(&str, u32)> = self.inner.known_sessions().collect();
+        // Filled while the log is borrowed: a setter on `Object.prototype`
+        // that calls back into this map can read it but not change it.
+        let log = self.log()?;
         let mut record = Object::new(env)?;
-        for (session, count) in sessions {
+        for (session, count) in log.known_sessions() {
             record.set(session, count)?;
         }
         let mut state = Object::new(env)?;
-        state.set("id", self.inner.co_id())?;
+        state.set("id", log.co_id())?;
         state.set("header", true)?;
         state.set("sessions", record)?;
         Ok(state)
@@ -266,7 +379,8 @@ impl SessionMap {
         &self,
         env: &'env Env,
     ) -> Result<Option<Object<'env>>> {
-        let Some(known) = self.inner.known_sessions_with_streaming() else {
+        let log = self.log()?;
+        let Some(known) = log.known_sessions_with_streaming() else {
             return Ok(None);
         };
         let mut record = Object::new(env)?;
@@ -274,7 +388,7 @@ impl SessionMap {
             record.set(session, count)?;
         }
         let mut state = Object::new(env)?;
-        state.set("id", self.inner.co_id())?;
+        state.set("id", log.co_id())?;
         state.set("header", true)?;
         state.set("sessions", record)?;
         Ok(Some(state))
@@ -282,17 +396,17 @@ impl SessionMap {
 
     /// True while announced streaming content has not all arrived.
     #[napi(catch_unwind)]
-    pub fn is_streaming(&self) -> bool {
-        self.inner.is_streaming()
+    pub fn is_streaming(&self) -> Result<bool> {
+        Ok(self.log()?.is_streaming())
     }
 
     /// Records streaming content a peer announced: JSON `{ [sessionId]: count }`.
     #[napi(catch_unwind)]
     pub fn set_streaming_known_state(
-        &mut self,
+        &self,
         #[napi(ts_arg_type = "string")] streaming_json: Text,
     ) -> Result<()> {
-        self.inner
+        self.log_mut()?
             .set_streaming_known_state(&streaming_json)
             .or_throw()
     }
@@ -300,46 +414,53 @@ impl SessionMap {
     /// Marks the CoValue deleted: only delete sessions remain known and
     /// writable.
     #[napi(catch_unwind)]
-    pub fn mark_as_deleted(&mut self) {
-        self.inner.mark_as_deleted();
+    pub fn mark_as_deleted(&self) -> Result<()> {
+        self.log_mut()?.mark_as_deleted();
+        Ok(())
     }
 
     /// True once marked deleted.
     #[napi(catch_unwind)]
-    pub fn is_deleted(&self) -> bool {
-        self.inner.is_deleted()
+    pub fn is_deleted(&self) -> Result<bool> {
+        Ok(self.log()?.is_deleted())
     }
 
     /// The changes of a transaction: decrypted with `keySecret` if private,
     /// as stored if trusting. `null` if there is no such session; throws if
     /// there is no such transaction or it does not decrypt to UTF-8.
-    #[napi(catch_unwind)]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "sessionId: string, txIndex: number, keySecret: string"
+    )]
     pub fn decrypt_transaction(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        session_id: IdArg,
         tx_index: f64,
-        #[napi(ts_arg_type = "string")] key_secret: Text,
+        key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
-        self.inner
-            .decrypt_transaction(&session_id, index, &key_secret)
+        self.log()?
+            .decrypt_transaction(session_id.as_str(), index, &key_secret)
             .or_throw()
     }
 
     /// The meta of a transaction, decrypted if private; `null` if the session
     /// does not exist or the transaction has no meta.
-    #[napi(catch_unwind)]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "sessionId: string, txIndex: number, keySecret: string"
+    )]
     pub fn decrypt_transaction_meta(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        session_id: IdArg,
         tx_index: f64,
-        #[napi(ts_arg_type = "string")] key_secret: Text,
+        key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
-        self.inner
-            .decrypt_transaction_meta(&session_id, index, &key_secret)
+        self.log()?
+            .decrypt_transaction_meta(session_id.as_str(), index, &key_secret)
             .or_throw()
     }
 }

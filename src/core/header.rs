@@ -11,6 +11,7 @@
 
 use crate::core::base58;
 use crate::core::hash;
+use crate::core::json_error;
 use crate::core::stable_json;
 use serde_json::{Map, Value};
 
@@ -53,7 +54,8 @@ impl Header {
     /// (which `cojson-core-napi` silently drops before hashing) are rejected
     /// and an empty `uniqueness` key is refused.
     pub fn parse(json: &str, strict: bool) -> Result<Self, HeaderError> {
-        let value: Value = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
+        let value: Value =
+            serde_json::from_str(json).map_err(|e| invalid(json_error::describe(&e)))?;
         let Value::Object(fields) = value else {
             return Err(invalid("expected an object"));
         };

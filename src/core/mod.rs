@@ -12,6 +12,7 @@ pub mod ed25519;
 pub mod error;
 pub mod hash;
 pub mod header;
+pub mod json_error;
 pub mod key_cache;
 pub mod keys;
 pub mod known_state;

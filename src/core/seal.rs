@@ -7,25 +7,38 @@
 use crate::core::error::CryptoError;
 use crate::core::hash;
 use crate::core::keys::{SealerId, SealerSecret};
-use crate::core::x25519::{new_sealer_secret, sealer_id, shared_secret};
+use crate::core::x25519::{cached_shared_secret, new_sealer_secret, sealer_id, shared_secret};
 use crate::core::xsalsa20::{open_box, seal_box, TAG_LEN};
 
 /// Length of the ephemeral public key in front of a sealed-for-group blob.
 pub const EPHEMERAL_KEY_LEN: usize = 32;
 
-/// Seals `message` from `from` to `to`.
+/// Seals `message` from `from` to `to`. The pair's shared secret comes from
+/// a bounded cache (agents seal to the same few peers again and again).
 pub fn seal(
     message: &[u8],
     from: &SealerSecret,
     to: &SealerId,
     nonce_material: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
-    let key = shared_secret(from, to)?;
+    let key = cached_shared_secret(from, to)?;
     Ok(seal_box(&key, &hash::nonce(nonce_material), message))
 }
 
-/// Opens a box sealed by `from` for the holder of `recipient`.
+/// Opens a box sealed by `from` for the holder of `recipient`. The pair's
+/// shared secret comes from a bounded cache, as in [`seal`].
 pub fn unseal(
+    sealed: &[u8],
+    recipient: &SealerSecret,
+    from: &SealerId,
+    nonce_material: &[u8],
+) -> Result<Vec<u8>, CryptoError> {
+    let key = cached_shared_secret(recipient, from)?;
+    open_box(&key, &hash::nonce(nonce_material), sealed)
+}
+
+/// Opens a box under the uncached shared secret (one-off ephemeral keys).
+fn unseal_uncached(
     sealed: &[u8],
     recipient: &SealerSecret,
     from: &SealerId,
@@ -43,7 +56,10 @@ pub fn seal_for_group(
     nonce_material: &[u8],
 ) -> Result<Vec<u8>, CryptoError> {
     let ephemeral = new_sealer_secret()?;
-    let boxed = seal(message, &ephemeral, to, nonce_material)?;
+    // A fresh key pair every time: caching its shared secret would only evict
+    // useful entries.
+    let key = shared_secret(&ephemeral, to)?;
+    let boxed = seal_box(&key, &hash::nonce(nonce_material), message);
     let mut out = Vec::with_capacity(EPHEMERAL_KEY_LEN + boxed.len());
     out.extend_from_slice(sealer_id(&ephemeral).as_bytes());
     out.extend_from_slice(&boxed);
@@ -65,7 +81,7 @@ pub fn unseal_for_group(
     }
     let (ephemeral, boxed) = sealed.split_at(EPHEMERAL_KEY_LEN);
     let ephemeral = SealerId::from_slice(ephemeral)?;
-    unseal(boxed, recipient, &ephemeral, nonce_material)
+    unseal_uncached(boxed, recipient, &ephemeral, nonce_material)
 }
 
 #[cfg(test)]

@@ -9,11 +9,13 @@
 use crate::core::ed25519;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::header::{Header, HeaderError};
+use crate::core::json_error;
 use crate::core::keys::{KeySecret, Signature, SignerId, SignerSecret};
 use crate::core::known_state::SessionCounts;
 use crate::core::session_log::{LogError, SessionLog, Signer};
 use crate::core::stable_json;
 use crate::core::transaction::{encrypt_payload, Transaction, TxError};
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Default threshold for in-between signatures: 100 KiB, cojson's
@@ -69,6 +71,11 @@ pub enum SessionMapError {
     /// The streaming known state is not a JSON object of session counts.
     #[error("Serialization error: {0}")]
     Streaming(String),
+    /// A method that changes the map was called from JS running inside
+    /// another call on the same map (a setter on `Object.prototype` or
+    /// `Array.prototype` while a result is filled). Nothing changed.
+    #[error("SessionMap is busy: it cannot be changed from inside one of its own calls")]
+    Busy,
 }
 
 /// True for the sessions that survive deletion: `…_session_d…$`.
@@ -128,6 +135,10 @@ pub struct SessionMap {
     header: Header,
     sessions: Vec<(String, SessionLog)>,
     index: HashMap<String, usize>,
+    /// Position in `sessions` of the session looked up last: readers such as
+    /// `getTransaction` ask for the same session many times in a row, and one
+    /// string comparison is cheaper than hashing the id again.
+    last_lookup: Cell<usize>,
     streaming: Option<SessionCounts>,
     known_with_streaming: Option<SessionCounts>,
     deleted: bool,
@@ -154,6 +165,7 @@ impl SessionMap {
             header,
             sessions: Vec::new(),
             index: HashMap::new(),
+            last_lookup: Cell::new(0),
             streaming: None,
             known_with_streaming: None,
             deleted: false,
@@ -167,7 +179,13 @@ impl SessionMap {
     }
 
     fn log(&self, session_id: &str) -> Option<&SessionLog> {
+        if let Some((id, log)) = self.sessions.get(self.last_lookup.get()) {
+            if id == session_id {
+                return Some(log);
+            }
+        }
         let &i = self.index.get(session_id)?;
+        self.last_lookup.set(i);
         self.sessions.get(i).map(|(_, log)| log)
     }
 
@@ -477,8 +495,8 @@ impl SessionMap {
 }
 
 fn parse_counts(json: &str) -> Result<SessionCounts, SessionMapError> {
-    let map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(json).map_err(|e| SessionMapError::Streaming(e.to_string()))?;
+    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)
+        .map_err(|e| SessionMapError::Streaming(json_error::describe(&e)))?;
     let mut counts = SessionCounts::new();
     for (id, value) in map {
         let count = value

@@ -9,7 +9,9 @@
 //!   hash of the 32-byte seed, so no map key reveals a secret; entries wipe
 //!   their secret when evicted and dropped;
 //! - decompressed verifying keys, keyed by their 32 public bytes;
-//! - X25519 public keys, keyed like the signing keys.
+//! - X25519 public keys, keyed like the signing keys;
+//! - X25519 shared secrets, keyed by (keyed hash of the secret, public key);
+//!   entries wipe the shared secret when the last holder drops them.
 //!
 //! Each cache holds at most its capacity: two generations of half that size;
 //! a hit in the old one moves the entry to the new one, and when the new one
@@ -22,6 +24,7 @@ use ed25519_dalek::VerifyingKey;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, OnceLock};
+use zeroize::Zeroizing;
 
 /// Signing keys cached at most; one entry is about 300 bytes.
 pub const SIGNING_CAPACITY: usize = 256;
@@ -29,6 +32,14 @@ pub const SIGNING_CAPACITY: usize = 256;
 pub const VERIFYING_CAPACITY: usize = 1024;
 /// X25519 public keys cached at most; one entry is 64 bytes.
 pub const SEALER_CAPACITY: usize = 256;
+/// X25519 shared secrets cached at most; one entry is about 120 bytes.
+pub const SHARED_SECRET_CAPACITY: usize = 256;
+
+/// A cached X25519 shared secret, wiped when the last `Arc` is dropped.
+pub type SharedSecret = Arc<Zeroizing<[u8; 32]>>;
+
+/// Shared secrets by (cache key of the secret, peer public key).
+pub type SharedSecretCache = BoundedCache<([u8; 32], [u8; 32]), SharedSecret>;
 
 /// A bounded two-generation map.
 pub struct BoundedCache<K, V> {
@@ -139,6 +150,13 @@ pub fn verifying_keys() -> &'static BoundedCache<[u8; 32], VerifyingKey> {
 pub fn sealer_ids() -> &'static BoundedCache<[u8; 32], [u8; 32]> {
     static CACHE: OnceLock<BoundedCache<[u8; 32], [u8; 32]>> = OnceLock::new();
     CACHE.get_or_init(|| BoundedCache::new(SEALER_CAPACITY))
+}
+
+/// The process-wide X25519 shared-secret cache, keyed by the secret's cache
+/// key ([`secret_cache_key`]) and the peer's public key.
+pub fn shared_secrets() -> &'static SharedSecretCache {
+    static CACHE: OnceLock<SharedSecretCache> = OnceLock::new();
+    CACHE.get_or_init(|| BoundedCache::new(SHARED_SECRET_CAPACITY))
 }
 
 #[cfg(test)]

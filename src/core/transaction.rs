@@ -11,6 +11,7 @@
 
 use crate::core::base64url;
 use crate::core::canonical_batch;
+use crate::core::json_error;
 use crate::core::keys::KeySecret;
 use crate::core::stable_json;
 use crate::core::xsalsa20;
@@ -274,7 +275,7 @@ impl<'a> Transaction<'a> {
     /// values, check, rebuild canonically.
     pub(crate) fn parse_general(json: &str) -> Result<Vec<Self>, TxError> {
         let wire: Vec<WireTransaction> =
-            serde_json::from_str(json).map_err(|e| TxError::Json(e.to_string()))?;
+            serde_json::from_str(json).map_err(|e| TxError::Json(json_error::describe(&e)))?;
         wire.into_iter().map(Transaction::from_wire).collect()
     }
 
@@ -359,7 +360,7 @@ impl<'a> Transaction<'a> {
     }
 
     fn trusting_fields(&self) -> Result<TrustingFields, TxError> {
-        serde_json::from_str(&self.json).map_err(|e| TxError::Json(e.to_string()))
+        serde_json::from_str(&self.json).map_err(|e| TxError::Json(json_error::describe(&e)))
     }
 }
 

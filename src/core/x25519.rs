@@ -3,7 +3,8 @@
 use crate::core::error::CryptoError;
 use crate::core::keys::{SealerId, SealerSecret};
 use crate::core::random::random_array;
-use crate::core::signing_cache;
+use crate::core::signing_cache::{self, SharedSecret};
+use std::sync::Arc;
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
@@ -57,6 +58,32 @@ pub fn shared_secret(
     Ok(Zeroizing::new(shared.to_bytes()))
 }
 
+/// [`shared_secret`] through a bounded process-wide cache (see
+/// [`crate::core::signing_cache::shared_secrets`]): for the long-lived key
+/// pairs of `seal`/`unseal`. The same result as [`shared_secret`]; failures
+/// (low-order keys) are not cached. Ephemeral secrets should not use it: they
+/// would only push useful pairs out.
+pub fn cached_shared_secret(
+    secret: &SealerSecret,
+    public: &SealerId,
+) -> Result<SharedSecret, CryptoError> {
+    let Some(secret_key) = signing_cache::secret_cache_key(secret.as_bytes()) else {
+        return shared_secret(secret, public).map(Arc::new);
+    };
+    let mut failure = None;
+    let cached = signing_cache::shared_secrets().get_or_insert_with(
+        (secret_key, *public.as_bytes()),
+        || match shared_secret(secret, public) {
+            Ok(shared) => Some(Arc::new(shared)),
+            Err(err) => {
+                failure = Some(err);
+                None
+            }
+        },
+    );
+    cached.ok_or(failure.unwrap_or(CryptoError::LowOrderPublicKey))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,7 +121,61 @@ mod tests {
                 shared_secret(&a, &SealerId::from_bytes(bad)).unwrap_err(),
                 CryptoError::NonCanonicalPublicKey
             );
+            // Also through the cache, every time (failures are not cached).
+            for _ in 0..2 {
+                assert_eq!(
+                    cached_shared_secret(&a, &SealerId::from_bytes(bad)).unwrap_err(),
+                    CryptoError::NonCanonicalPublicKey
+                );
+            }
         }
+    }
+
+    #[test]
+    fn cached_shared_secret_equals_uncached_and_separates_secrets() {
+        let a = new_sealer_secret().unwrap();
+        let b = new_sealer_secret().unwrap();
+        let peer = sealer_id(&new_sealer_secret().unwrap());
+        let first = cached_shared_secret(&a, &peer).unwrap();
+        let hit = cached_shared_secret(&a, &peer).unwrap();
+        assert!(Arc::ptr_eq(&first, &hit), "second call is a cache hit");
+        assert_eq!(**hit, *shared_secret(&a, &peer).unwrap());
+        // Another secret with the same peer never gets `a`'s entry.
+        let other = cached_shared_secret(&b, &peer).unwrap();
+        assert!(!Arc::ptr_eq(&first, &other));
+        assert_eq!(**other, *shared_secret(&b, &peer).unwrap());
+        assert_ne!(**other, **first);
+        // Both directions agree, as without the cache.
+        let back = cached_shared_secret(&new_sealer_secret().unwrap(), &sealer_id(&a));
+        assert!(back.is_ok());
+    }
+
+    #[test]
+    fn cached_shared_secret_rejects_low_order_points_every_time() {
+        let a = new_sealer_secret().unwrap();
+        for _ in 0..2 {
+            assert_eq!(
+                cached_shared_secret(&a, &SealerId::from_bytes([0u8; 32])).unwrap_err(),
+                CryptoError::LowOrderPublicKey
+            );
+        }
+    }
+
+    #[test]
+    fn cached_shared_secrets_are_dropped_on_eviction_and_bounded() {
+        use crate::core::signing_cache::{shared_secrets, SHARED_SECRET_CAPACITY};
+        let a = new_sealer_secret().unwrap();
+        let peer = sealer_id(&new_sealer_secret().unwrap());
+        let watched = Arc::downgrade(&cached_shared_secret(&a, &peer).unwrap());
+        assert!(watched.upgrade().is_some(), "held by the cache");
+        // `capacity` newer pairs push it out of both generations.
+        for _ in 0..SHARED_SECRET_CAPACITY {
+            let s = new_sealer_secret().unwrap();
+            cached_shared_secret(&s, &peer).unwrap();
+            assert!(shared_secrets().len() <= SHARED_SECRET_CAPACITY);
+        }
+        // Dropped (and so wiped by `Zeroizing`) once evicted.
+        assert!(watched.upgrade().is_none());
     }
 
     #[test]
