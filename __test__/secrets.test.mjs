@@ -267,25 +267,36 @@ test('the check has teeth: the reference echoes a secret passed in an array', as
   assert.throws(() => ours.encrypt(utf8('m'), [keySecret], utf8('n')), /^Error: Expected a string argument$/)
 })
 
-test(
-  'SessionMap JSON errors do not echo values from the input',
-  {
-    todo: 'serde_json messages in src/core/transaction.rs, session_map.rs and header.rs quote input strings and field names (docs/hardening.md)',
-  },
-  () => {
-    const map = new ours.SessionMap(fx.coId, fx.headerJson)
-    const secret = fx.signerSecret
-    const body = secret.slice('signerSecret_z'.length)
-    const runs = fingerprints(body, base58.decode(body))
-    const inputs = [JSON.stringify(secret), JSON.stringify([secret]), JSON.stringify([{ [secret]: 1 }])]
-    for (const json of inputs) {
-      let error
-      try {
-        map.addTransactions(fx.sessionId, fx.signerId, json, fx.signature, true)
-      } catch (e) {
-        error = e
-      }
-      assertNoLeak(error, runs, json.slice(0, 20))
+test('SessionMap JSON errors do not echo values from the input', () => {
+  const map = new ours.SessionMap(fx.coId, fx.headerJson)
+  const secret = fx.signerSecret
+  const body = secret.slice('signerSecret_z'.length)
+  const runs = fingerprints(body, base58.decode(body))
+  const inputs = [JSON.stringify(secret), JSON.stringify([secret]), JSON.stringify([{ [secret]: 1 }])]
+  for (const json of inputs) {
+    let error
+    try {
+      map.addTransactions(fx.sessionId, fx.signerId, json, fx.signature, true)
+    } catch (e) {
+      error = e
     }
-  },
-)
+    assertNoLeak(error, runs, json.slice(0, 20))
+  }
+  // The header and the streaming state are parsed with the same care.
+  for (const json of [`{"type":${JSON.stringify(secret)}}`, `{${JSON.stringify(secret)}:1`]) {
+    let error
+    try {
+      new ours.SessionMap(fx.coId, json)
+    } catch (e) {
+      error = e
+    }
+    assertNoLeak(error, runs, 'header')
+    try {
+      map.setStreamingKnownState(json)
+      error = undefined
+    } catch (e) {
+      error = e
+    }
+    if (error) assertNoLeak(error, runs, 'streaming')
+  }
+})
