@@ -276,7 +276,7 @@ export declare const enum CryptoOperation {
   SealForGroup = 6,
   /** Open of a group-sealed message. */
   UnsealForGroup = 7,
-  /** BLAKE3 hashing. */
+  /** BLAKE3 hashing (secure hash, short hash, raw hashes). */
   Hash = 8,
   /** Public id derivation from a secret. */
   DeriveId = 9,

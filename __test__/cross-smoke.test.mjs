@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { blake3 } from '@noble/hashes/blake3.js'
 import { ed25519, x25519 } from '@noble/curves/ed25519.js'
 import { xsalsa20, xsalsa20poly1305 } from '@noble/ciphers/salsa.js'
+import { base58 } from './helpers/base58.mjs'
 
 const native = createRequire(import.meta.url)('../index.js')
 
@@ -19,22 +20,6 @@ const utf8 = (text) => new TextEncoder().encode(text)
 const concat = (...parts) => new Uint8Array(Buffer.concat(parts))
 /** Deterministic test bytes: the BLAKE3 XOF of a label. */
 const bytes = (label, length) => blake3(utf8(label), { dkLen: length })
-
-const ALPHABET = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
-/** Bitcoin-alphabet base58, the encoding of every cojson key and id. */
-function base58(data) {
-  let value = BigInt('0x' + (hex(data) || '0'))
-  let out = ''
-  while (value > 0n) {
-    out = ALPHABET[Number(value % 58n)] + out
-    value /= 58n
-  }
-  for (const byte of data) {
-    if (byte !== 0) break
-    out = '1' + out
-  }
-  return out
-}
 
 test('the addon loaded is the native one for this platform', () => {
   assert.equal(native.__napiBindingTarget, 'native')

@@ -5,6 +5,8 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createRequire } from 'node:module'
+import { generator } from './helpers/common.mjs'
+import { ALPHABET as B58, base58 } from './helpers/base58.mjs'
 
 const require = createRequire(import.meta.url)
 const reference = require('cojson-core-napi')
@@ -13,35 +15,8 @@ const { stableStringify } = await import('cojson/dist/jsonStringify.js')
 
 // ---------- seeded randomness and ids ----------
 
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
-function base58(bytes) {
-  let n = 0n
-  for (const b of bytes) n = n * 256n + BigInt(b)
-  let s = ''
-  while (n > 0n) {
-    s = B58[Number(n % 58n)] + s
-    n /= 58n
-  }
-  for (const b of bytes) {
-    if (b !== 0) break
-    s = '1' + s
-  }
-  return s
-}
-
 function makeRng(seed) {
-  const rnd = prng(seed)
+  const rnd = generator(seed).next
   const r = {
     next: rnd,
     int: (n) => Math.floor(rnd() * n),

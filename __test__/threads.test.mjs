@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads'
 import { base58 } from '@scure/base'
 import { ours, ref, utf8, hex, generator } from './helpers/common.mjs'
 import { sessionFixture } from './helpers/fuzz-values.mjs'
+import { sessionRound } from './helpers/session-round.mjs'
 
 const WORKERS = 16
 const TASKS_PER_WORKER = 120
@@ -81,22 +82,8 @@ function makeTask(i) {
 function sessionTask() {
   const fx = sessionFixture(ref, g)
   const args = { ...fx, changes: JSON.stringify([{ op: 'set', key: 'k', value: g.text(20) }]), madeAt: 1700000000000 + g.int(1e6) }
-  const map = new ref.SessionMap(fx.coId, fx.headerJson)
-  map.addTransactions(fx.sessionId, fx.signerId, fx.transactionsJson, fx.signature, false)
-  const made = map.makeNewTrustingTransaction(`${fx.sessionId}x`, fx.signerSecret, args.changes, null, args.madeAt)
-  const expected = [
-    map.getTransactionCount(fx.sessionId),
-    map.decryptTransaction(fx.sessionId, 1, fx.keySecret),
-    map.decryptTransactionMeta(fx.sessionId, 1, fx.keySecret),
-    made,
-    sortedKnownState(map.getKnownState()),
-  ].join('|')
+  const expected = sessionRound(ref, args)
   return { op: 'sessionMap', args, expected }
-}
-
-/** Known state with sessions sorted (the reference's order is a hash map's). */
-function sortedKnownState({ id, header, sessions }) {
-  return JSON.stringify({ id, header, sessions: Object.entries(sessions).sort() })
 }
 
 function runWorker(workerData) {

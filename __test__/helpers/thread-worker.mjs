@@ -3,17 +3,13 @@
 // reports how many results matched the expectations from the main thread.
 import { parentPort, workerData } from 'node:worker_threads'
 import { createRequire } from 'node:module'
+import { sessionRound } from './session-round.mjs'
 
 const require = createRequire(import.meta.url)
 const ours = require('../../index.js')
 const { tasks, rounds, barrier, workers } = workerData
 const hex = (bytes) => Buffer.from(bytes).toString('hex')
 const utf8 = (text) => new TextEncoder().encode(text)
-
-/** Known state with sessions sorted (the reference's order is a hash map's). */
-function sortedKnownState({ id, header, sessions }) {
-  return JSON.stringify({ id, header, sessions: Object.entries(sessions).sort() })
-}
 
 /** Runs one task; returns its result in the form the main thread computed. */
 function run(task) {
@@ -46,18 +42,8 @@ function run(task) {
     }
     case 'shortHash':
       return ours.shortHash(args.message)
-    case 'sessionMap': {
-      const map = new ours.SessionMap(args.coId, args.headerJson)
-      map.addTransactions(args.sessionId, args.signerId, args.transactionsJson, args.signature, false)
-      const made = map.makeNewTrustingTransaction(`${args.sessionId}x`, args.signerSecret, args.changes, null, args.madeAt)
-      return [
-        map.getTransactionCount(args.sessionId),
-        map.decryptTransaction(args.sessionId, 1, args.keySecret),
-        map.decryptTransactionMeta(args.sessionId, 1, args.keySecret),
-        made,
-        sortedKnownState(map.getKnownState()),
-      ].join('|')
-    }
+    case 'sessionMap':
+      return sessionRound(ours, args)
     case 'malformed':
       try {
         ours.getSignerId(utf8(args.secret))

@@ -51,14 +51,7 @@ fuzz_target!(|data: &[u8]| {
         };
         owned.push(item);
     }
-    let items: Vec<BatchItem<'_>> = owned
-        .iter()
-        .map(|(id, signature, message)| BatchItem {
-            id: *id,
-            message,
-            signature: *signature,
-        })
-        .collect();
+    let items: Vec<BatchItem<'_>> = owned.iter().map(BatchItem::of).collect();
     let singles: Vec<_> = owned
         .iter()
         .map(|(id, signature, message)| ed25519::verify(id, message, signature))

@@ -53,15 +53,7 @@ impl ParsedItems {
     }
 
     fn verify(&self) -> std::result::Result<Vec<bool>, BatchError> {
-        let items: Vec<BatchItem<'_>> = self
-            .0
-            .iter()
-            .map(|(id, signature, message)| BatchItem {
-                id: *id,
-                message,
-                signature: *signature,
-            })
-            .collect();
+        let items: Vec<BatchItem<'_>> = self.0.iter().map(BatchItem::of).collect();
         batch::verify_batch(&items)
     }
 }

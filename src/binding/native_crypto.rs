@@ -12,63 +12,18 @@ use crate::core::base58;
 use crate::core::error::CryptoError;
 use crate::core::hash;
 use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY};
-use crate::core::worker::{Operation, WorkStats};
+use crate::core::worker::{operation_enum, Operation, WorkStats};
 use napi::bindgen_prelude::Buffer;
 use napi::Result;
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
 use zeroize::Zeroizing;
 
-/// The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)
-/// counts. Pass one to `engine.record()` for work timed in JS.
-#[napi]
-pub enum CryptoOperation {
-    /// Ed25519 signature.
-    Sign,
-    /// Ed25519 verification.
-    Verify,
-    /// XSalsa20 encryption.
-    Encrypt,
-    /// XSalsa20 decryption.
-    Decrypt,
-    /// Authenticated seal to a sealer id.
-    Seal,
-    /// Open of a sealed message.
-    Unseal,
-    /// Anonymous seal to a group.
-    SealForGroup,
-    /// Open of a group-sealed message.
-    UnsealForGroup,
-    /// BLAKE3 hashing.
-    Hash,
-    /// Public id derivation from a secret.
-    DeriveId,
-    /// Transactions received and verified by a session map.
-    AddTransactions,
-    /// Transactions made and signed by a session map.
-    MakeTransaction,
-    /// Transactions decrypted by a session map.
-    DecryptTransaction,
-}
-
-impl From<CryptoOperation> for Operation {
-    fn from(op: CryptoOperation) -> Self {
-        match op {
-            CryptoOperation::Sign => Operation::Sign,
-            CryptoOperation::Verify => Operation::Verify,
-            CryptoOperation::Encrypt => Operation::Encrypt,
-            CryptoOperation::Decrypt => Operation::Decrypt,
-            CryptoOperation::Seal => Operation::Seal,
-            CryptoOperation::Unseal => Operation::Unseal,
-            CryptoOperation::SealForGroup => Operation::SealForGroup,
-            CryptoOperation::UnsealForGroup => Operation::UnsealForGroup,
-            CryptoOperation::Hash => Operation::Hash,
-            CryptoOperation::DeriveId => Operation::DeriveId,
-            CryptoOperation::AddTransactions => Operation::AddTransactions,
-            CryptoOperation::MakeTransaction => Operation::MakeTransaction,
-            CryptoOperation::DecryptTransaction => Operation::DecryptTransaction,
-        }
-    }
+operation_enum! { mirror;
+    #[doc = " The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)"]
+    #[doc = " counts. Pass one to `engine.record()` for work timed in JS."]
+    #[napi]
+    pub enum CryptoOperation
 }
 
 /// Calls and total time of one kind of operation.

@@ -46,6 +46,24 @@ fn index_arg(env: &Env, value: f64, name: &str) -> Result<u32> {
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
+/// A [`KnownState`] object: `{ id, header: true, sessions }`, with
+/// `sessions` in the order given.
+fn known_state_object<'env, 'log>(
+    env: &'env Env,
+    co_id: &str,
+    sessions: impl Iterator<Item = (&'log str, u32)>,
+) -> Result<Object<'env>> {
+    let mut record = Object::new(env)?;
+    for (session, count) in sessions {
+        record.set(session, count)?;
+    }
+    let mut state = Object::new(env)?;
+    state.set("id", co_id)?;
+    state.set("header", true)?;
+    state.set("sessions", record)?;
+    Ok(state)
+}
+
 /// Capacity of [`IdArg`]'s inline buffer, terminating NUL included.
 const ID_ARG_CAPACITY: usize = 192;
 
@@ -361,15 +379,7 @@ impl SessionMap {
         // Filled while the log is borrowed: a setter on `Object.prototype`
         // that calls back into this map can read it but not change it.
         let log = self.log()?;
-        let mut record = Object::new(env)?;
-        for (session, count) in log.known_sessions() {
-            record.set(session, count)?;
-        }
-        let mut state = Object::new(env)?;
-        state.set("id", log.co_id())?;
-        state.set("header", true)?;
-        state.set("sessions", record)?;
-        Ok(state)
+        known_state_object(env, log.co_id(), log.known_sessions())
     }
 
     /// The known state including announced streaming content, `null` when
@@ -383,15 +393,7 @@ impl SessionMap {
         let Some(known) = log.known_sessions_with_streaming() else {
             return Ok(None);
         };
-        let mut record = Object::new(env)?;
-        for (session, count) in known.iter() {
-            record.set(session, count)?;
-        }
-        let mut state = Object::new(env)?;
-        state.set("id", log.co_id())?;
-        state.set("header", true)?;
-        state.set("sessions", record)?;
-        Ok(Some(state))
+        known_state_object(env, log.co_id(), known.iter()).map(Some)
     }
 
     /// True while announced streaming content has not all arrived.

@@ -42,6 +42,19 @@ pub struct BatchItem<'a> {
     pub signature: Signature,
 }
 
+impl<'a> BatchItem<'a> {
+    /// The item for a parsed `(signer id, signature, message)` triple,
+    /// borrowing its message; `items.iter().map(BatchItem::of)` turns owned
+    /// triples into a batch.
+    pub fn of<M: AsRef<[u8]>>((id, signature, message): &'a (SignerId, Signature, M)) -> Self {
+        Self {
+            id: *id,
+            message: message.as_ref(),
+            signature: *signature,
+        }
+    }
+}
+
 /// Why a batch could not be verified at all.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum BatchError {

@@ -8,8 +8,12 @@
 //! worker uses the same few keys over and over, so [`KeyCache`] keeps the
 //! ready-to-use form of each key it has seen.
 //!
-//! - Bounded: at most `capacity` entries; a full cache evicts with the CLOCK
-//!   policy (an entry used since the last sweep gets a second chance).
+//! - Bounded: at most `capacity` entries of each kind; a full kind evicts
+//!   with the CLOCK policy of [`crate::core::bounded_map::ClockMap`] (an
+//!   entry used since the last sweep gets a second chance). The process-wide
+//!   caches of [`crate::core::signing_cache`] use the same map; this one
+//!   stays separate because it is per engine, keyed by key text rather than
+//!   key bytes, and counts the hits and misses that `cacheStats()` reports.
 //! - Wiped: secret entries zeroize on drop, so eviction, [`KeyCache::clear`]
 //!   and dropping the cache wipe them.
 //! - The cache never stores key text: entries are found by a BLAKE3 hash of
@@ -19,14 +23,13 @@
 //! [`crate::core::ed25519`], [`crate::core::seal`] and
 //! [`crate::core::xsalsa20`].
 
+use crate::core::bounded_map::ClockMap;
 use crate::core::error::CryptoError;
 use crate::core::hash;
 use crate::core::keys::{KeySecret, SealerId, SealerSecret, Signature, SignerId, SignerSecret};
 use crate::core::random::random_array;
 use crate::core::{ed25519, seal, x25519, xsalsa20};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
-use std::collections::hash_map::Entry;
-use std::collections::{HashMap, VecDeque};
 use zeroize::Zeroizing;
 
 /// The default number of entries: enough for a worker's own keys plus the
@@ -48,73 +51,28 @@ enum Kind {
 
 type Fingerprint = [u8; 32];
 
-/// One bounded map of ready-to-use keys of a single kind, evicting with CLOCK.
-struct Bounded<V> {
-    capacity: usize,
-    slots: HashMap<Fingerprint, (V, bool)>,
-    clock: VecDeque<Fingerprint>,
+/// Lookups answered from the cache and lookups that parsed a key.
+#[derive(Default)]
+struct Counts {
+    hits: u64,
+    misses: u64,
 }
 
-impl<V> Bounded<V> {
-    fn new(capacity: usize) -> Self {
-        Self {
-            capacity,
-            slots: HashMap::new(),
-            clock: VecDeque::new(),
-        }
+/// The entry for `fingerprint` in `map`, made with `make` on a miss; counts
+/// the hit or miss (a failed `make` counts neither).
+fn lookup<'map, V>(
+    map: &'map mut ClockMap<Fingerprint, V>,
+    counts: &mut Counts,
+    fingerprint: Fingerprint,
+    make: impl FnOnce() -> Result<V, CryptoError>,
+) -> Result<&'map V, CryptoError> {
+    let (value, hit) = map.get_or_try_insert_with(fingerprint, make)?;
+    if hit {
+        counts.hits += 1;
+    } else {
+        counts.misses += 1;
     }
-
-    fn clear(&mut self) {
-        self.slots.clear();
-        self.clock.clear();
-    }
-
-    /// Evicts one entry that has not been used since the last sweep.
-    fn evict_one(&mut self) {
-        // Each entry is passed over at most once before it loses its mark, so
-        // two rounds always find a victim.
-        for _ in 0..self.clock.len().saturating_mul(2) {
-            let Some(candidate) = self.clock.pop_front() else {
-                return;
-            };
-            match self.slots.get_mut(&candidate) {
-                Some((_, referenced)) if *referenced => {
-                    *referenced = false;
-                    self.clock.push_back(candidate);
-                }
-                Some(_) => {
-                    self.slots.remove(&candidate);
-                    return;
-                }
-                None => {}
-            }
-        }
-    }
-
-    /// The value for `fingerprint`, made with `make` on a miss. Returns it
-    /// with `true` for a hit.
-    fn get_or_make(
-        &mut self,
-        fingerprint: Fingerprint,
-        make: impl FnOnce() -> Result<V, CryptoError>,
-    ) -> Result<(&V, bool), CryptoError> {
-        if !self.slots.contains_key(&fingerprint) && self.slots.len() >= self.capacity {
-            self.evict_one();
-        }
-        match self.slots.entry(fingerprint) {
-            Entry::Occupied(found) => {
-                let (value, referenced) = found.into_mut();
-                *referenced = true;
-                Ok((value, true))
-            }
-            Entry::Vacant(empty) => {
-                let value = make()?;
-                self.clock.push_back(fingerprint);
-                let (value, _) = empty.insert((value, false));
-                Ok((value, false))
-            }
-        }
-    }
+    Ok(value)
 }
 
 /// A bounded, self-wiping cache of parsed keys with the cojson operations
@@ -123,17 +81,17 @@ pub struct KeyCache {
     capacity: usize,
     salt: Zeroizing<[u8; 32]>,
     /// Ed25519 signing keys with their public keys (wiped on drop).
-    signing: Bounded<SigningKey>,
+    signing: ClockMap<Fingerprint, SigningKey>,
     /// Decompressed Ed25519 public keys.
-    verifying: Bounded<VerifyingKey>,
+    verifying: ClockMap<Fingerprint, VerifyingKey>,
     /// X25519 secrets with their public keys (secrets wipe on drop).
-    sealers: Bounded<(SealerSecret, SealerId)>,
+    sealers: ClockMap<Fingerprint, (SealerSecret, SealerId)>,
     /// X25519 shared secrets of (secret, public key) pairs.
-    shared: Bounded<Zeroizing<[u8; 32]>>,
+    shared: ClockMap<Fingerprint, Zeroizing<[u8; 32]>>,
     /// Symmetric XSalsa20 keys (wiped on drop).
-    symmetric: Bounded<KeySecret>,
-    hits: u64,
-    misses: u64,
+    symmetric: ClockMap<Fingerprint, KeySecret>,
+    /// Hits and misses over all kinds, for `cacheStats()`.
+    counts: Counts,
 }
 
 impl KeyCache {
@@ -145,13 +103,12 @@ impl KeyCache {
         Ok(Self {
             capacity,
             salt: Zeroizing::new(random_array()?),
-            signing: Bounded::new(capacity),
-            verifying: Bounded::new(capacity),
-            sealers: Bounded::new(capacity),
-            shared: Bounded::new(capacity),
-            symmetric: Bounded::new(capacity),
-            hits: 0,
-            misses: 0,
+            signing: ClockMap::new(capacity),
+            verifying: ClockMap::new(capacity),
+            sealers: ClockMap::new(capacity),
+            shared: ClockMap::new(capacity),
+            symmetric: ClockMap::new(capacity),
+            counts: Counts::default(),
         })
     }
 
@@ -162,11 +119,11 @@ impl KeyCache {
 
     /// The number of entries held now, all kinds together.
     pub fn len(&self) -> usize {
-        self.signing.slots.len()
-            + self.verifying.slots.len()
-            + self.sealers.slots.len()
-            + self.shared.slots.len()
-            + self.symmetric.slots.len()
+        self.signing.len()
+            + self.verifying.len()
+            + self.sealers.len()
+            + self.shared.len()
+            + self.symmetric.len()
     }
 
     /// Whether the cache holds no entries.
@@ -176,7 +133,7 @@ impl KeyCache {
 
     /// Lookups answered from the cache and lookups that parsed a key.
     pub fn hits_and_misses(&self) -> (u64, u64) {
-        (self.hits, self.misses)
+        (self.counts.hits, self.counts.misses)
     }
 
     /// Drops (and so wipes) every entry.
@@ -199,54 +156,28 @@ impl KeyCache {
         *hasher.finalize().as_bytes()
     }
 
-    fn count(&mut self, hit: bool) {
-        if hit {
-            self.hits += 1;
-        } else {
-            self.misses += 1;
-        }
-    }
-
     fn signing_key(&mut self, secret: &str) -> Result<&SigningKey, CryptoError> {
         let fingerprint = self.fingerprint(Kind::Signing, &[secret]);
-        let (key, hit) = self.signing.get_or_make(fingerprint, || {
+        lookup(&mut self.signing, &mut self.counts, fingerprint, || {
             let parsed = SignerSecret::parse(secret)?;
             Ok(SigningKey::from_bytes(parsed.as_bytes()))
-        })?;
-        if hit {
-            self.hits += 1;
-        } else {
-            self.misses += 1;
-        }
-        Ok(key)
+        })
     }
 
     fn verifying_key(&mut self, id: &str) -> Result<&VerifyingKey, CryptoError> {
         let fingerprint = self.fingerprint(Kind::Verifying, &[id]);
-        let (key, hit) = self.verifying.get_or_make(fingerprint, || {
+        lookup(&mut self.verifying, &mut self.counts, fingerprint, || {
             ed25519::verifying_key(&SignerId::parse(id)?)
-        })?;
-        if hit {
-            self.hits += 1;
-        } else {
-            self.misses += 1;
-        }
-        Ok(key)
+        })
     }
 
     fn sealer(&mut self, secret: &str) -> Result<&(SealerSecret, SealerId), CryptoError> {
         let fingerprint = self.fingerprint(Kind::Sealer, &[secret]);
-        let (entry, hit) = self.sealers.get_or_make(fingerprint, || {
+        lookup(&mut self.sealers, &mut self.counts, fingerprint, || {
             let parsed = SealerSecret::parse(secret)?;
             let id = x25519::sealer_id(&parsed);
             Ok((parsed, id))
-        })?;
-        if hit {
-            self.hits += 1;
-        } else {
-            self.misses += 1;
-        }
-        Ok(entry)
+        })
     }
 
     fn shared_key(
@@ -255,27 +186,19 @@ impl KeyCache {
         public: &str,
     ) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
         let fingerprint = self.fingerprint(Kind::Shared, &[secret, public]);
-        let (key, hit) = self.shared.get_or_make(fingerprint, || {
+        let key = lookup(&mut self.shared, &mut self.counts, fingerprint, || {
             let secret = SealerSecret::parse(secret)?;
             let public = SealerId::parse(public)?;
             x25519::shared_secret(&secret, &public)
         })?;
-        let key = key.clone();
-        self.count(hit);
-        Ok(key)
+        Ok(key.clone())
     }
 
     fn symmetric(&mut self, secret: &str) -> Result<&KeySecret, CryptoError> {
         let fingerprint = self.fingerprint(Kind::Symmetric, &[secret]);
-        let (key, hit) = self
-            .symmetric
-            .get_or_make(fingerprint, || Ok(KeySecret::parse(secret)?))?;
-        if hit {
-            self.hits += 1;
-        } else {
-            self.misses += 1;
-        }
-        Ok(key)
+        lookup(&mut self.symmetric, &mut self.counts, fingerprint, || {
+            Ok(KeySecret::parse(secret)?)
+        })
     }
 
     /// The `signer_z…` id of a `signerSecret_z…`.

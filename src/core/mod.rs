@@ -7,6 +7,7 @@
 pub mod base58;
 pub mod base64url;
 pub mod batch;
+pub mod bounded_map;
 pub mod canonical_batch;
 pub mod ed25519;
 pub mod error;

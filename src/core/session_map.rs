@@ -456,6 +456,27 @@ impl SessionMap {
         Ok(Some((log, tx)))
     }
 
+    /// What decrypting part of a stored transaction needs: the transaction,
+    /// its nonce material, and `key_secret` parsed only if `encrypted` says
+    /// that part is encrypted. `None` if there is no such session.
+    fn to_decrypt<'map>(
+        &'map self,
+        session_id: &str,
+        index: u32,
+        key_secret: &str,
+        encrypted: impl FnOnce(&Transaction<'map>) -> bool,
+    ) -> Result<Option<(Transaction<'map>, String, Option<KeySecret>)>, SessionMapError> {
+        let Some((log, tx)) = self.stored(session_id, index)? else {
+            return Ok(None);
+        };
+        let nonce = log.nonce_material(index);
+        let key = match encrypted(&tx) {
+            true => Some(KeySecret::parse(key_secret)?),
+            false => None,
+        };
+        Ok(Some((tx, nonce, key)))
+    }
+
     /// The plaintext changes of a transaction (`None` if there is no such
     /// session). The key is only parsed for private transactions.
     pub fn decrypt_transaction(
@@ -464,13 +485,10 @@ impl SessionMap {
         index: u32,
         key_secret: &str,
     ) -> Result<Option<String>, SessionMapError> {
-        let Some((log, tx)) = self.stored(session_id, index)? else {
+        let Some((tx, nonce, key)) =
+            self.to_decrypt(session_id, index, key_secret, Transaction::is_private)?
+        else {
             return Ok(None);
-        };
-        let nonce = log.nonce_material(index);
-        let key = match tx.is_private() {
-            true => Some(KeySecret::parse(key_secret)?),
-            false => None,
         };
         Ok(Some(tx.decrypt_changes(key.as_ref(), nonce.as_bytes())?))
     }
@@ -482,13 +500,14 @@ impl SessionMap {
         index: u32,
         key_secret: &str,
     ) -> Result<Option<String>, SessionMapError> {
-        let Some((log, tx)) = self.stored(session_id, index)? else {
+        let Some((tx, nonce, key)) = self.to_decrypt(
+            session_id,
+            index,
+            key_secret,
+            Transaction::has_encrypted_meta,
+        )?
+        else {
             return Ok(None);
-        };
-        let nonce = log.nonce_material(index);
-        let key = match tx.has_encrypted_meta() {
-            true => Some(KeySecret::parse(key_secret)?),
-            false => None,
         };
         Ok(tx.decrypt_meta(key.as_ref(), nonce.as_bytes())?)
     }

@@ -13,17 +13,19 @@
 //! - X25519 shared secrets, keyed by (keyed hash of the secret, public key);
 //!   entries wipe the shared secret when the last holder drops them.
 //!
-//! Each cache holds at most its capacity: two generations of half that size;
-//! a hit in the old one moves the entry to the new one, and when the new one
-//! is full the old one is dropped. That keeps recently used keys at O(1) cost
-//! per access without a linked list.
+//! Each cache holds at most its capacity and evicts with the CLOCK policy of
+//! [`ClockMap`], the map behind the per-engine
+//! [`crate::core::key_cache::KeyCache`] too. The two stay separate caches:
+//! these are process-wide, keyed by key bytes and shared by every thread;
+//! that one belongs to one engine, is keyed by key text and counts the hits
+//! and misses its `cacheStats()` reports.
 
+use crate::core::bounded_map::ClockMap;
 use crate::core::random::random_array;
 use ed25519_dalek::hazmat::ExpandedSecretKey;
 use ed25519_dalek::VerifyingKey;
-use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use zeroize::Zeroizing;
 
 /// Signing keys cached at most; one entry is about 300 bytes.
@@ -41,70 +43,40 @@ pub type SharedSecret = Arc<Zeroizing<[u8; 32]>>;
 /// Shared secrets by (cache key of the secret, peer public key).
 pub type SharedSecretCache = BoundedCache<([u8; 32], [u8; 32]), SharedSecret>;
 
-/// A bounded two-generation map.
+/// A bounded map shared by threads: a [`ClockMap`] behind a mutex that hands
+/// out clones of its values.
 pub struct BoundedCache<K, V> {
-    half: usize,
-    generations: Mutex<Generations<K, V>>,
-}
-
-struct Generations<K, V> {
-    young: HashMap<K, V>,
-    old: HashMap<K, V>,
+    entries: Mutex<ClockMap<K, V>>,
 }
 
 impl<K: Eq + Hash + Copy, V: Clone> BoundedCache<K, V> {
     /// A cache holding at most `capacity` entries (at least 2).
     pub fn new(capacity: usize) -> Self {
         Self {
-            half: (capacity / 2).max(1),
-            generations: Mutex::new(Generations {
-                young: HashMap::new(),
-                old: HashMap::new(),
-            }),
+            entries: Mutex::new(ClockMap::new(capacity.max(2))),
         }
     }
 
     /// The cached value for `key`, or `make()`'s value, which is cached when
     /// it is `Some`. `make` runs outside the lock.
     pub fn get_or_insert_with(&self, key: K, make: impl FnOnce() -> Option<V>) -> Option<V> {
-        if let Some(value) = self.get(&key) {
-            return Some(value);
-        }
-        let value = make()?;
-        self.insert(key, value.clone());
-        Some(value)
-    }
-
-    fn get(&self, key: &K) -> Option<V> {
-        // A poisoned lock only means another thread panicked while holding
-        // it; the maps are still consistent, since no operation below can
-        // leave them half-updated.
-        let mut g = self.generations.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(value) = g.young.get(key) {
+        if let Some(value) = self.lock().get(&key) {
             return Some(value.clone());
         }
-        let value = g.old.remove(key)?;
-        Self::put(&mut g, self.half, *key, value.clone());
+        let value = make()?;
+        self.lock().insert(key, value.clone());
         Some(value)
     }
 
-    fn insert(&self, key: K, value: V) {
-        let mut g = self.generations.lock().unwrap_or_else(|e| e.into_inner());
-        Self::put(&mut g, self.half, key, value);
-    }
-
-    fn put(g: &mut Generations<K, V>, half: usize, key: K, value: V) {
-        if g.young.len() >= half && !g.young.contains_key(&key) {
-            // The old generation is dropped here, wiping whatever it held.
-            g.old = std::mem::take(&mut g.young);
-        }
-        g.young.insert(key, value);
+    /// The map; a poisoned lock only means another thread panicked while
+    /// holding it, and no operation of the map can leave it half-updated.
+    fn lock(&self) -> MutexGuard<'_, ClockMap<K, V>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Entries held now (for tests).
     pub fn len(&self) -> usize {
-        let g = self.generations.lock().unwrap_or_else(|e| e.into_inner());
-        g.young.len() + g.old.len()
+        self.lock().len()
     }
 
     /// Whether nothing is cached.

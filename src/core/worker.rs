@@ -205,55 +205,80 @@ impl WorkerCredentials {
     }
 }
 
-/// The kinds of crypto work counted by [`WorkStats`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Operation {
-    /// Ed25519 signature.
-    Sign,
-    /// Ed25519 verification.
-    Verify,
-    /// XSalsa20 encryption.
-    Encrypt,
-    /// XSalsa20 decryption.
-    Decrypt,
-    /// Authenticated seal to a sealer id.
-    Seal,
-    /// Open of a sealed message.
-    Unseal,
-    /// Anonymous seal to a group.
-    SealForGroup,
-    /// Open of a group-sealed message.
-    UnsealForGroup,
-    /// BLAKE3 hashing (secure hash, short hash, raw hashes).
-    Hash,
-    /// Public id derivation from a secret.
-    DeriveId,
-    /// Transactions received and verified by a session map.
-    AddTransactions,
-    /// Transactions made (and signed) by a session map.
-    MakeTransaction,
-    /// Transactions decrypted by a session map.
-    DecryptTransaction,
+/// Declares an enum of the kinds of crypto work counted by [`WorkStats`]:
+/// every variant with its doc, in reporting order. The core declares
+/// [`Operation`] with it (`core`, which adds `Operation::ALL`); the binding
+/// declares the JS enum `CryptoOperation` with it (`mirror`, which adds the
+/// conversion into [`Operation`]), so the two lists cannot drift apart.
+/// Docs are written `#[doc = "…"]`: `///` comments passed through a
+/// `macro_rules!` reach napi as raw strings and would show as `r"…"` in
+/// `index.d.ts`.
+macro_rules! operation_enum {
+    ($role:ident; $(#[$($attr:tt)*])* $vis:vis enum $name:ident) => {
+        $crate::core::worker::operation_enum!(@$role [$(#[$($attr)*])*] $vis $name [
+            #[doc = " Ed25519 signature."]
+            Sign,
+            #[doc = " Ed25519 verification."]
+            Verify,
+            #[doc = " XSalsa20 encryption."]
+            Encrypt,
+            #[doc = " XSalsa20 decryption."]
+            Decrypt,
+            #[doc = " Authenticated seal to a sealer id."]
+            Seal,
+            #[doc = " Open of a sealed message."]
+            Unseal,
+            #[doc = " Anonymous seal to a group."]
+            SealForGroup,
+            #[doc = " Open of a group-sealed message."]
+            UnsealForGroup,
+            #[doc = " BLAKE3 hashing (secure hash, short hash, raw hashes)."]
+            Hash,
+            #[doc = " Public id derivation from a secret."]
+            DeriveId,
+            #[doc = " Transactions received and verified by a session map."]
+            AddTransactions,
+            #[doc = " Transactions made and signed by a session map."]
+            MakeTransaction,
+            #[doc = " Transactions decrypted by a session map."]
+            DecryptTransaction,
+        ]);
+    };
+    (@core [$($attr:tt)*] $vis:vis $name:ident [$($(#[$($doc:tt)*])* $variant:ident,)*]) => {
+        $($attr)*
+        $vis enum $name {
+            $($(#[$($doc)*])* $variant,)*
+        }
+
+        impl $name {
+            /// Every operation, in reporting order.
+            pub const ALL: [$name; [$($name::$variant),*].len()] = [$($name::$variant),*];
+        }
+    };
+    (@mirror [$($attr:tt)*] $vis:vis $name:ident [$($(#[$($doc:tt)*])* $variant:ident,)*]) => {
+        $($attr)*
+        $vis enum $name {
+            $($(#[$($doc)*])* $variant,)*
+        }
+
+        impl From<$name> for $crate::core::worker::Operation {
+            fn from(op: $name) -> Self {
+                match op {
+                    $($name::$variant => Self::$variant,)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use operation_enum;
+
+operation_enum! { core;
+    /// The kinds of crypto work counted by [`WorkStats`].
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Operation
 }
 
 impl Operation {
-    /// Every operation, in reporting order.
-    pub const ALL: [Operation; 13] = [
-        Operation::Sign,
-        Operation::Verify,
-        Operation::Encrypt,
-        Operation::Decrypt,
-        Operation::Seal,
-        Operation::Unseal,
-        Operation::SealForGroup,
-        Operation::UnsealForGroup,
-        Operation::Hash,
-        Operation::DeriveId,
-        Operation::AddTransactions,
-        Operation::MakeTransaction,
-        Operation::DecryptTransaction,
-    ];
-
     /// The camelCase name used in reports.
     pub fn name(self) -> &'static str {
         match self {

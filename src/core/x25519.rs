@@ -168,7 +168,7 @@ mod tests {
         let peer = sealer_id(&new_sealer_secret().unwrap());
         let watched = Arc::downgrade(&cached_shared_secret(&a, &peer).unwrap());
         assert!(watched.upgrade().is_some(), "held by the cache");
-        // `capacity` newer pairs push it out of both generations.
+        // `capacity` newer pairs push it out (it was never used again).
         for _ in 0..SHARED_SECRET_CAPACITY {
             let s = new_sealer_secret().unwrap();
             cached_shared_secret(&s, &peer).unwrap();
