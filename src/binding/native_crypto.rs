@@ -17,7 +17,6 @@ use napi::bindgen_prelude::Buffer;
 use napi::Result;
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
-use zeroize::Zeroizing;
 
 operation_enum! { mirror;
     #[doc = " The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)"]
@@ -124,21 +123,18 @@ impl NativeCryptoEngine {
     /// The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text.
     #[napi(catch_unwind)]
     pub fn signer_id(&self, #[napi(ts_arg_type = "string")] secret: Text) -> Result<String> {
-        let secret = Zeroizing::new(secret);
         self.run(Operation::DeriveId, |c| Ok(c.signer_id(&secret)?.to_text()))
     }
 
     /// The `sealer_z…` id of a `sealerSecret_z…`. Throws for malformed text.
     #[napi(catch_unwind)]
     pub fn sealer_id(&self, #[napi(ts_arg_type = "string")] secret: Text) -> Result<String> {
-        let secret = Zeroizing::new(secret);
         self.run(Operation::DeriveId, |c| Ok(c.sealer_id(&secret)?.to_text()))
     }
 
     /// The agent id `sealer_z…/signer_z…` of `sealerSecret_z…/signerSecret_z…`.
     #[napi(catch_unwind)]
     pub fn agent_id(&self, #[napi(ts_arg_type = "string")] agent_secret: Text) -> Result<String> {
-        let agent_secret = Zeroizing::new(agent_secret);
         self.run(Operation::DeriveId, |c| {
             let (sealer, signer) = agent_secret
                 .split_once('/')
@@ -157,7 +153,6 @@ impl NativeCryptoEngine {
         #[napi(ts_arg_type = "string")] secret: Text,
         #[napi(ts_arg_type = "string")] message: Text,
     ) -> Result<String> {
-        let secret = Zeroizing::new(secret);
         self.run(Operation::Sign, |c| {
             Ok(c.sign(&secret, message.as_bytes())?.to_text())
         })
@@ -186,7 +181,6 @@ impl NativeCryptoEngine {
         #[napi(ts_arg_type = "string")] key_secret: Text,
         #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<Buffer> {
-        let key_secret = Zeroizing::new(key_secret);
         self.run(Operation::Encrypt, |c| {
             c.stream(&key_secret, nonce_material.as_bytes(), plaintext.as_bytes())
         })
@@ -201,7 +195,6 @@ impl NativeCryptoEngine {
         #[napi(ts_arg_type = "string")] key_secret: Text,
         #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<String> {
-        let key_secret = Zeroizing::new(key_secret);
         self.run(Operation::Decrypt, |c| {
             c.stream(&key_secret, nonce_material.as_bytes(), ciphertext)
         })
@@ -218,7 +211,6 @@ impl NativeCryptoEngine {
         #[napi(ts_arg_type = "string")] to: Text,
         #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<Buffer> {
-        let from = Zeroizing::new(from);
         self.run(Operation::Seal, |c| {
             c.seal(message.as_bytes(), &from, &to, nonce_material.as_bytes())
         })
@@ -235,7 +227,6 @@ impl NativeCryptoEngine {
         #[napi(ts_arg_type = "string")] from: Text,
         #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<String> {
-        let recipient = Zeroizing::new(recipient);
         self.run(Operation::Unseal, |c| {
             c.unseal(sealed, &recipient, &from, nonce_material.as_bytes())
         })
@@ -266,7 +257,6 @@ impl NativeCryptoEngine {
         #[napi(ts_arg_type = "string")] recipient: Text,
         #[napi(ts_arg_type = "string")] nonce_material: Text,
     ) -> Result<String> {
-        let recipient = Zeroizing::new(recipient);
         self.run(Operation::UnsealForGroup, |c| {
             c.unseal_for_group(sealed, &recipient, nonce_material.as_bytes())
         })

@@ -10,7 +10,7 @@
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
 use napi::{sys, Error, Result, Status, ValueType};
 use std::ops::Deref;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// A JS string argument, as UTF-8 (lone surrogates become U+FFFD), wiped on drop.
 pub struct Text(Zeroizing<String>);
@@ -27,13 +27,6 @@ impl Deref for Text {
 
     fn deref(&self) -> &str {
         &self.0
-    }
-}
-
-/// Already wiped on drop; this lets callers wrap it in `Zeroizing` too.
-impl Zeroize for Text {
-    fn zeroize(&mut self) {
-        self.0.zeroize();
     }
 }
 
