@@ -49,7 +49,30 @@ check('xsalsa20 round trip', hex(native.decryptXsalsa20(key, new Uint8Array([1, 
 let threw = null
 try { native.ed25519Sign(new Uint8Array(3), text) } catch (e) { threw = e }
 check('bad key length throws an Error', threw instanceof Error, true)
-console.log('smoke ok: 10 checks')
+// Wrong receivers (receiver-guard.js): every member of every class, called on a
+// plain object and on an instance of another class, throws a TypeError.
+const map = new native.SessionMap('co_zx', '{"meta":null,"ruleset":{"type":"unsafeAllowAll"},"type":"comap","uniqueness":null}', null, true)
+check('SessionMap', map.getHeader().length > 0, true)
+const live = [[native.SessionMap, map], [native.Blake3Hasher, hasher], [native.NativeCryptoEngine, new native.NativeCryptoEngine()]]
+let members = 0
+for (const [Class, own] of live) {
+  const other = live.find(([C]) => C !== Class)[1]
+  for (const key of Reflect.ownKeys(Class.prototype)) {
+    if (key === 'constructor') continue
+    const d = Reflect.getOwnPropertyDescriptor(Class.prototype, key)
+    for (const fn of [d.value, d.get].filter((f) => typeof f === 'function')) {
+      for (const receiver of [{}, other]) {
+        let error = null
+        try { Reflect.apply(fn, receiver, []) } catch (e) { error = e }
+        check(Class.name + '.' + String(key) + ' on a wrong receiver throws a TypeError', error instanceof TypeError, true)
+      }
+      members++
+    }
+  }
+  check(Class.name + ' instance', own instanceof Class, true)
+}
+check('members checked', members > 20, true)
+console.log('smoke ok: 11 checks and ' + members + ' members refusing wrong receivers')
 `
 
 function run(command, args, options = {}) {

@@ -170,6 +170,9 @@ function wildCall() {
   callFunction(name, Array.from({ length: count }, () => v.wild()))
 }
 
+/** Recent instances of every class: receivers of the wrong class for the others' methods. */
+const instancePool = []
+
 function classCall() {
   const name = g.pick(classNames)
   const Class = ours[name]
@@ -180,6 +183,10 @@ function classCall() {
   check(name, `new ${name}(valid)`, () => {
     instance = new Class(...ctorArgs)
   })
+  if (instance) {
+    instancePool.push(instance)
+    if (instancePool.length > 16) instancePool.shift()
+  }
   const argsFor = (method) =>
     spec.methods[method] ? mutatedArgs(spec.methods[method]) : Array.from({ length: g.int(4) }, () => v.wild())
   for (let i = 0; i < 1 + g.int(20); i++) {
@@ -187,9 +194,21 @@ function classCall() {
     const how = g.int(10)
     if (how === 0) {
       const args = argsFor(method)
-      const receiver = g.pick([undefined, null, {}, Class.prototype, ours, v.wild(), Object.create(Class.prototype)])
+      const receiver = g.pick([
+        undefined,
+        null,
+        {},
+        Class.prototype,
+        ours,
+        v.wild(),
+        Object.create(Class.prototype),
+        g.pick(instancePool),
+      ])
+      // The member itself (a method, or an accessor's getter), called on the receiver.
+      const descriptor = Object.getOwnPropertyDescriptor(Class.prototype, method)
+      const member = descriptor.value ?? descriptor.get
       check(name, `${name}.${method}.call(${describe(receiver)}, ${args.map(describe)})`, () =>
-        Class.prototype[method].call(receiver, ...args),
+        member.call(receiver, ...args),
       )
     } else if (how === 1) {
       const args = mutatedArgs(spec.ctor)
