@@ -348,7 +348,7 @@ impl SessionMap {
         Ok(self
             .log()?
             .last_signature(session_id.as_str())
-            .map(|s| s.to_text()))
+            .map(str::to_owned))
     }
 
     /// The in-between signature recorded after transaction `txIndex`, if any.
@@ -363,7 +363,7 @@ impl SessionMap {
         Ok(self
             .log()?
             .signature_after(session_id.as_str(), index)
-            .map(|s| s.to_text()))
+            .map(str::to_owned))
     }
 
     /// The highest transaction index with an in-between signature: -1 if

@@ -12,9 +12,10 @@ use crate::core::error::CryptoError;
 use crate::core::keys::{Signature, SignerId, SignerSecret};
 use crate::core::random::random_array;
 use crate::core::signing_cache::{self, SignerKeys};
+use curve25519_dalek::constants::EIGHT_TORSION;
 use ed25519_dalek::hazmat::{raw_sign, ExpandedSecretKey};
-use ed25519_dalek::{Sha512, VerifyingKey};
-use std::sync::Arc;
+use ed25519_dalek::{Sha512, Verifier, VerifyingKey};
+use std::sync::{Arc, OnceLock};
 
 /// A fresh random signing key seed.
 pub fn new_signer_secret() -> Result<SignerSecret, CryptoError> {
@@ -65,10 +66,31 @@ pub fn verify(id: &SignerId, message: &[u8], signature: &Signature) -> Result<bo
     Ok(verify_with(&key, message, signature))
 }
 
+/// The canonical encodings of the eight points of small order.
+fn small_order_encodings() -> &'static [[u8; 32]; 8] {
+    static ENCODINGS: OnceLock<[[u8; 32]; 8]> = OnceLock::new();
+    ENCODINGS.get_or_init(|| EIGHT_TORSION.map(|point| point.compress().to_bytes()))
+}
+
 /// Checks a signature against an already parsed public key.
+///
+/// The result is that of ed25519-dalek's `verify_strict` (the tests compare
+/// the two), for less work: `verify_strict` decompresses `R` to refuse a
+/// small-order `R`. Here `R`'s bytes are compared with the eight canonical
+/// encodings of small-order points instead; any other encoding of such a
+/// point (or bytes that are no point at all) already fails the final check,
+/// which compares `R`'s bytes with the canonical encoding of the point the
+/// verification equation yields.
 pub fn verify_with(key: &VerifyingKey, message: &[u8], signature: &Signature) -> bool {
+    let r_small_order = signature
+        .as_bytes()
+        .first_chunk::<32>()
+        .is_some_and(|r| small_order_encodings().contains(r));
+    if r_small_order || key.is_weak() {
+        return false;
+    }
     let signature = ed25519_dalek::Signature::from_bytes(signature.as_bytes());
-    key.verify_strict(message, &signature).is_ok()
+    key.verify(message, &signature).is_ok()
 }
 
 #[cfg(test)]
@@ -82,6 +104,115 @@ mod tests {
         let sig = sign(&secret, b"hello");
         assert!(verify(&id, b"hello", &sig).unwrap());
         assert!(!verify(&id, b"hellp", &sig).unwrap());
+    }
+
+    /// `verify_with` gives `verify_strict`'s answer on honest signatures, on
+    /// random bytes, and on every small-order `R` and key (canonical and
+    /// non-canonical encodings), including a forgery that plain (non-strict)
+    /// verification accepts.
+    #[test]
+    fn same_result_as_verify_strict() {
+        use curve25519_dalek::scalar::Scalar;
+        use ed25519_dalek::Digest;
+
+        let strict = |key: &VerifyingKey, message: &[u8], sig: &[u8; 64]| {
+            key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(sig))
+                .is_ok()
+        };
+        let check = |key: &VerifyingKey, message: &[u8], sig: [u8; 64]| {
+            let ours = verify_with(key, message, &Signature::from_bytes(sig));
+            assert_eq!(ours, strict(key, message, &sig), "{sig:?}");
+            ours
+        };
+
+        // R candidates: the small-order encodings, with the sign bit flipped,
+        // and y = p and y = p + 1 (non-canonical 0 and 1) with either sign.
+        let mut rs: Vec<[u8; 32]> = Vec::new();
+        for e in small_order_encodings() {
+            rs.push(*e);
+            let mut flipped = *e;
+            flipped[31] ^= 0x80;
+            rs.push(flipped);
+        }
+        for low in [0xed_u8, 0xee] {
+            let mut y = [0xff_u8; 32];
+            y[0] = low;
+            y[31] = 0x7f;
+            rs.push(y);
+            y[31] = 0xff;
+            rs.push(y);
+        }
+        let secret = SignerSecret::from_bytes([42; 32]);
+        let honest = verifying_key(&signer_id(&secret)).unwrap();
+        let mut keys = vec![honest];
+        // Every small-order key decodes; a few of them suffice here (the
+        // debug build's verification is slow).
+        keys.extend(
+            rs.iter()
+                .filter_map(|r| VerifyingKey::from_bytes(r).ok())
+                .step_by(3),
+        );
+        assert!(keys.len() > 4);
+        let order_minus_one = (Scalar::ZERO - Scalar::ONE).to_bytes();
+        let mut checked = 0;
+        for key in &keys {
+            for r in &rs {
+                for s in [
+                    [0u8; 32],
+                    Scalar::ONE.to_bytes(),
+                    order_minus_one,
+                    [0xff; 32],
+                ] {
+                    let mut sig = [0u8; 64];
+                    sig[..32].copy_from_slice(r);
+                    sig[32..].copy_from_slice(&s);
+                    assert!(!check(key, b"m", sig));
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 400);
+
+        // Honest signatures and random bytes.
+        let mut seed = [7u8; 64];
+        for i in 0..64u32 {
+            seed = ed25519_dalek::Sha512::digest(seed).into();
+            let message = &seed[..(i as usize % 64)];
+            let sig = sign(&secret, message);
+            assert!(check(&honest, message, *sig.as_bytes()));
+            let mut bent = *sig.as_bytes();
+            bent[i as usize % 64] ^= 1 << (i % 8);
+            assert!(!check(&honest, message, bent));
+            assert!(!check(&honest, message, seed));
+        }
+
+        // R = identity and s = k·a: plain verification accepts it, strict
+        // verification (and ours) refuses it.
+        let expanded = ExpandedSecretKey::from(secret.as_bytes());
+        let r = small_order_encodings()
+            .iter()
+            .find(|e| {
+                let mut identity = [0u8; 32];
+                identity[0] = 1;
+                **e == identity
+            })
+            .copied()
+            .unwrap();
+        let message = b"forged";
+        let k = Scalar::from_hash(
+            ed25519_dalek::Sha512::new()
+                .chain_update(r)
+                .chain_update(honest.as_bytes())
+                .chain_update(message),
+        );
+        let mut forged = [0u8; 64];
+        forged[..32].copy_from_slice(&r);
+        forged[32..].copy_from_slice(&(k * expanded.scalar).to_bytes());
+        let plain = honest
+            .verify(message, &ed25519_dalek::Signature::from_bytes(&forged))
+            .is_ok();
+        assert!(plain, "plain verification accepts the small-order R");
+        assert!(!check(&honest, message, forged));
     }
 
     #[test]

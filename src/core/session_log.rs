@@ -60,8 +60,10 @@ pub struct SessionLog {
     hasher: Hasher,
     text: String,
     entries: Vec<Entry>,
-    last_signature: Option<Signature>,
-    signature_after: BTreeMap<u32, Signature>,
+    /// Kept as text: that is what every reader asks for, and encoding a
+    /// signature costs more than the call that returns it.
+    last_signature: Option<Box<str>>,
+    signature_after: BTreeMap<u32, Box<str>>,
     size_since_checkpoint: usize,
     nonce_prefix: String,
     /// The last signing key used here, expanded once (deriving it costs as
@@ -155,14 +157,14 @@ impl SessionLog {
         });
     }
 
-    /// The signature after the last transaction.
-    pub fn last_signature(&self) -> Option<&Signature> {
-        self.last_signature.as_ref()
+    /// The signature after the last transaction (`signature_z…`).
+    pub fn last_signature(&self) -> Option<&str> {
+        self.last_signature.as_deref()
     }
 
     /// The in-between signature recorded after transaction `index`.
-    pub fn signature_after(&self, index: u32) -> Option<&Signature> {
-        self.signature_after.get(&index)
+    pub fn signature_after(&self, index: u32) -> Option<&str> {
+        self.signature_after.get(&index).map(|s| &**s)
     }
 
     /// The highest index with an in-between signature, or -1.
@@ -191,13 +193,16 @@ impl SessionLog {
         Ok(())
     }
 
-    fn track_size(&mut self, size: usize, signature: &Signature, max_tx_size: usize) {
+    /// Records `signature` as the last one, and as an in-between signature
+    /// once more than `max_tx_size` bytes of changes came since the previous.
+    fn record_signature(&mut self, size: usize, signature: Box<str>, max_tx_size: usize) {
         self.size_since_checkpoint = self.size_since_checkpoint.saturating_add(size);
         let count = self.count();
         if self.size_since_checkpoint > max_tx_size && count > 0 {
-            self.signature_after.insert(count - 1, *signature);
+            self.signature_after.insert(count - 1, signature.clone());
             self.size_since_checkpoint = 0;
         }
+        self.last_signature = Some(signature);
     }
 
     /// Adds received transactions signed by `signature`.
@@ -240,19 +245,18 @@ impl SessionLog {
         for tx in &transactions {
             self.store(tx);
         }
-        self.last_signature = Some(*signature);
-        self.track_size(size, signature, max_tx_size);
+        self.record_signature(size, signature.to_text().into_boxed_str(), max_tx_size);
         Ok(())
     }
 
     /// Appends a transaction made here and signs the new hash with `secret`.
-    /// Returns the signature.
+    /// Returns the signature as text (`signature_z…`).
     pub fn append_own(
         &mut self,
         transaction: Transaction<'_>,
         secret: &SignerSecret,
         max_tx_size: usize,
-    ) -> Result<Signature, LogError> {
+    ) -> Result<Box<str>, LogError> {
         self.check_room(1)?;
         let cached = matches!(&self.signing, Some((s, _)) if s.as_bytes() == secret.as_bytes());
         if !cached {
@@ -266,9 +270,9 @@ impl SessionLog {
         };
         let size = transaction.size();
         self.store(&transaction);
-        self.last_signature = Some(signature);
-        self.track_size(size, &signature, max_tx_size);
-        Ok(signature)
+        let text = signature.to_text().into_boxed_str();
+        self.record_signature(size, text.clone(), max_tx_size);
+        Ok(text)
     }
 }
 
@@ -302,11 +306,12 @@ mod tests {
         let tx2 = Transaction::trusting("[2]", 2, Some("{}"));
         let _ = mine.append_own(tx1.clone(), &secret, 100).unwrap();
         let sig2 = mine.append_own(tx2.clone(), &secret, 100).unwrap();
+        let parsed2 = Signature::parse(&sig2).unwrap();
 
         let mut theirs = SessionLog::new("co_zA", "s", Some(signer(&secret)));
-        theirs.add(vec![tx1, tx2], &sig2, false, 100).unwrap();
+        theirs.add(vec![tx1, tx2], &parsed2, false, 100).unwrap();
         assert_eq!(theirs.count(), 2);
-        assert_eq!(theirs.last_signature(), Some(&sig2));
+        assert_eq!(theirs.last_signature(), Some(&*sig2));
         // The running hash must now match: one more own tx signs identically.
         let tx3 = Transaction::trusting("[3]", 3, None);
         let a = mine.append_own(tx3.clone(), &secret, 100).unwrap();
@@ -320,7 +325,7 @@ mod tests {
         let other = SignerSecret::from_bytes([6u8; 32]);
         let mut mine = SessionLog::new("co_zA", "s", None);
         let tx = Transaction::trusting("[1]", 1, None);
-        let sig = mine.append_own(tx.clone(), &other, 100).unwrap();
+        let sig = Signature::parse(&mine.append_own(tx.clone(), &other, 100).unwrap()).unwrap();
         let mut theirs = SessionLog::new("co_zA", "s", Some(signer(&secret)));
         let err = theirs.add(vec![tx.clone()], &sig, false, 100).unwrap_err();
         assert!(
@@ -349,7 +354,7 @@ mod tests {
             .unwrap();
         assert_ne!(s0, s1);
         assert_eq!(log.last_checkpoint(), 1);
-        assert_eq!(log.signature_after(1), Some(&s1));
+        assert_eq!(log.signature_after(1), Some(&*s1));
         assert_eq!(log.signature_after(0), None);
         let _ = log
             .append_own(Transaction::trusting(&big, 3, None), &secret, 100)

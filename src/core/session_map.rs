@@ -96,8 +96,8 @@ fn check_id(id: &str, what: &'static str) -> Result<(), SessionMapError> {
 /// A new transaction and its signature, as `makeNew*Transaction` return them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signed {
-    /// The signature after the new transaction.
-    pub signature: Signature,
+    /// The signature after the new transaction (`signature_z…`).
+    pub signature: Box<str>,
     /// The transaction's canonical JSON.
     pub transaction_json: String,
 }
@@ -105,10 +105,10 @@ pub struct Signed {
 impl Signed {
     /// `{"signature":"signature_z…","transaction":{…}}`.
     pub fn to_json(&self) -> String {
-        let signature = self.signature.to_text();
+        let signature = &self.signature;
         let mut out = String::with_capacity(self.transaction_json.len() + signature.len() + 32);
         out.push_str("{\"signature\":\"");
-        out.push_str(&signature);
+        out.push_str(signature);
         out.push_str("\",\"transaction\":");
         out.push_str(&self.transaction_json);
         out.push('}');
@@ -360,12 +360,12 @@ impl SessionMap {
     }
 
     /// The signature after a session's last transaction.
-    pub fn last_signature(&self, session_id: &str) -> Option<&Signature> {
+    pub fn last_signature(&self, session_id: &str) -> Option<&str> {
         self.log(session_id)?.last_signature()
     }
 
     /// The in-between signature after transaction `index`.
-    pub fn signature_after(&self, session_id: &str, index: u32) -> Option<&Signature> {
+    pub fn signature_after(&self, session_id: &str, index: u32) -> Option<&str> {
         self.log(session_id)?.signature_after(index)
     }
 
@@ -601,13 +601,7 @@ mod tests {
             .unwrap();
         let batch = format!("[{},{}]", a.transaction_json, b.transaction_json);
         receiver
-            .add_transactions(
-                "s_session_z1",
-                Some(&signer),
-                &batch,
-                &b.signature.to_text(),
-                false,
-            )
+            .add_transactions("s_session_z1", Some(&signer), &batch, &b.signature, false)
             .unwrap();
         assert_eq!(known(&receiver), vec![("s_session_z1".to_owned(), 2)]);
         assert_eq!(
@@ -646,13 +640,7 @@ mod tests {
             .unwrap();
         let batch = format!("[{}]", a.transaction_json);
         assert!(m
-            .add_transactions(
-                "s",
-                Some(&signer),
-                &batch,
-                &other.signature.to_text(),
-                false
-            )
+            .add_transactions("s", Some(&signer), &batch, &other.signature, false)
             .is_err());
         assert!(m
             .make_new_transaction("t", "garbage", "[1]", NewTransaction::Trusting, None, 1)
@@ -665,7 +653,7 @@ mod tests {
         assert_eq!(m.session_ids().count(), 0);
         assert_eq!(m.transaction_count("s"), None);
         // The right batch still goes in afterwards.
-        m.add_transactions("s", Some(&signer), &batch, &a.signature.to_text(), false)
+        m.add_transactions("s", Some(&signer), &batch, &a.signature, false)
             .unwrap();
         assert_eq!(m.transaction_count("s"), Some(1));
     }
