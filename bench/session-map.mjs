@@ -183,6 +183,36 @@ export function sessionMapCases(fx, refMap) {
         },
         check: same,
       },
+      // The cheap queries and flags: mostly the cost of crossing into the addon.
+      ...[
+        ['getHeader', (map) => () => map.getHeader()],
+        [`getSessionIds (${SESSIONS} sessions)`, (map) => () => map.getSessionIds()],
+        ['getTransactionCount', (map) => () => map.getTransactionCount(trustingSession)],
+        ['getLastSignature', (map) => () => map.getLastSignature(trustingSession)],
+        ['getLastSignatureCheckpoint', (map) => () => map.getLastSignatureCheckpoint(trustingSession)],
+        ['isStreaming', (map) => () => map.isStreaming()],
+        ['isDeleted', (map) => () => map.isDeleted()],
+        ['markAsDeleted (again)', (map) => () => (map.markAsDeleted(), map.isDeleted())],
+        [
+          'setStreamingKnownState',
+          (map) => {
+            const ahead = JSON.stringify({ [trustingSession]: 200 })
+            return () => (map.setStreamingKnownState(ahead), map.isStreaming())
+          },
+        ],
+      ].map(([name, query]) => ({ name, make: (create) => query(populated(create)), check: same })),
+      {
+        name: 'getSignatureAfter (a checkpoint)',
+        make: (create) => {
+          // maxTxSize 200: an in-between signature every few transactions.
+          const map = create(coId, headerJson, 200, false)
+          for (let k = 0; k < 20; k++) map.makeNewTrustingTransaction(trustingSession, signerSecret, changes, meta, madeAt + k)
+          const checkpoint = map.getLastSignatureCheckpoint(trustingSession)
+          if (!(checkpoint >= 0)) throw new Error('no in-between signature to read')
+          return () => map.getSignatureAfter(trustingSession, checkpoint)
+        },
+        check: same,
+      },
       {
         name: 'decryptTransactionMeta (private)',
         make: (create) => {

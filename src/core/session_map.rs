@@ -9,9 +9,8 @@
 use crate::core::ed25519;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::header::{Header, HeaderError};
-use crate::core::json_error;
 use crate::core::keys::{KeySecret, Signature, SignerId, SignerSecret};
-use crate::core::known_state::SessionCounts;
+use crate::core::known_state::{self, SessionCounts};
 use crate::core::session_log::{LogError, SessionLog, Signer};
 use crate::core::stable_json;
 use crate::core::transaction::{encrypt_payload, Transaction, TxError};
@@ -409,14 +408,23 @@ impl SessionMap {
         if self.deleted {
             return Ok(());
         }
-        let announced = parse_counts(streaming_json)?;
-        if announced.is_covered_by(|id| self.known_count(id)) {
+        let announced = known_state::parse_announced(streaming_json)
+            .map_err(|e| SessionMapError::Streaming(e.to_string()))?;
+        if announced
+            .iter()
+            .all(|(id, count)| self.known_count(id).is_some_and(|have| *count <= have))
+        {
             return Ok(());
         }
-        let ahead = announced.ahead_of(|id| self.known_count(id));
-        match &mut self.streaming {
-            Some(streaming) => streaming.combine(&ahead),
-            None => self.streaming = Some(ahead.clone()),
+        // The sessions announced ahead of what is here (unknown counts as zero).
+        let ahead: Vec<(&str, u32)> = announced
+            .iter()
+            .filter(|(id, count)| *count > self.known_count(id).unwrap_or(0))
+            .map(|(id, count)| (&**id, *count))
+            .collect();
+        let streaming = self.streaming.get_or_insert_with(SessionCounts::new);
+        for &(id, count) in &ahead {
+            streaming.raise(id, count);
         }
         if self.known_with_streaming.is_none() {
             let known =
@@ -424,7 +432,9 @@ impl SessionMap {
             self.known_with_streaming = Some(known);
         }
         if let Some(known) = &mut self.known_with_streaming {
-            known.combine(&ahead);
+            for &(id, count) in &ahead {
+                known.raise(id, count);
+            }
         }
         Ok(())
     }
@@ -511,22 +521,6 @@ impl SessionMap {
         };
         Ok(tx.decrypt_meta(key.as_ref(), nonce.as_bytes())?)
     }
-}
-
-fn parse_counts(json: &str) -> Result<SessionCounts, SessionMapError> {
-    let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(json)
-        .map_err(|e| SessionMapError::Streaming(json_error::describe(&e)))?;
-    let mut counts = SessionCounts::new();
-    for (id, value) in map {
-        let count = value
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| {
-                SessionMapError::Streaming(format!("invalid value, expected u32 for {id:?}"))
-            })?;
-        counts.set(&id, count);
-    }
-    Ok(counts)
 }
 
 #[cfg(test)]
