@@ -12,6 +12,7 @@ mod bytes;
 mod encryption;
 mod error;
 mod hashing;
+mod inline_text;
 mod native_crypto;
 mod sealing;
 mod session_map;

@@ -5,11 +5,12 @@
 //! does the work and errors go through `error.rs`.
 
 use crate::binding::error::{range_error, OrThrow};
+use crate::binding::inline_text::{HeaderArg, IdArg};
 use crate::binding::text_arg::Text;
 use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
 use crate::core::transaction::MAX_MADE_AT;
-use napi::bindgen_prelude::{Array, FromNapiValue, Object};
-use napi::{sys, Env, JsString, Result};
+use napi::bindgen_prelude::{Array, Object};
+use napi::{Env, JsString, Result};
 use napi_derive::napi;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
@@ -64,74 +65,6 @@ fn known_state_object<'env, 'log>(
     Ok(state)
 }
 
-/// Capacity of [`IdArg`]'s inline buffer, terminating NUL included.
-const ID_ARG_CAPACITY: usize = 192;
-
-/// A string argument (a session id) read with one engine call into an inline
-/// buffer, instead of napi-rs's `String` (which asks the engine for the length,
-/// allocates, then copies). A longer string, or a value that is not a string,
-/// takes the `String` path, so results and error messages are the same.
-pub struct IdArg {
-    inline: [u8; ID_ARG_CAPACITY],
-    inline_len: usize,
-    long: Option<String>,
-}
-
-impl IdArg {
-    /// The text.
-    fn as_str(&self) -> &str {
-        match &self.long {
-            Some(text) => text,
-            // Checked to be UTF-8 of this length when read.
-            None => self
-                .inline
-                .get(..self.inline_len)
-                .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl FromNapiValue for IdArg {
-    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
-        let mut inline = [0u8; ID_ARG_CAPACITY];
-        let mut written = 0usize;
-        // SAFETY: the buffer is writable for its whole length, which is what
-        // we pass; the engine writes at most that many bytes (NUL included).
-        let status = unsafe {
-            sys::napi_get_value_string_utf8(
-                env,
-                value,
-                inline.as_mut_ptr().cast(),
-                ID_ARG_CAPACITY,
-                &mut written,
-            )
-        };
-        // `written` below capacity - 1 means the whole string fit.
-        let complete = status == sys::Status::napi_ok && written < ID_ARG_CAPACITY - 1;
-        let utf8 = complete
-            && inline
-                .get(..written)
-                .is_some_and(|bytes| std::str::from_utf8(bytes).is_ok());
-        if utf8 {
-            return Ok(Self {
-                inline,
-                inline_len: written,
-                long: None,
-            });
-        }
-        // SAFETY: the same `env` and `value` napi-rs handed us. `Text` says
-        // only "Expected a string argument" for a non-string, where napi-rs's
-        // `String` would echo the value (a secret passed by mistake).
-        let long = unsafe { Text::from_napi_value(env, value) }?;
-        Ok(Self {
-            inline,
-            inline_len: 0,
-            long: Some(long.as_str().to_owned()),
-        })
-    }
-}
-
 /// The transaction log of one CoValue: header, sessions, signatures and
 /// known state. Drop-in for `cojson-core-napi`'s `SessionMap`.
 //
@@ -175,8 +108,8 @@ impl SessionMap {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
-        #[napi(ts_arg_type = "string")] co_id: Text,
-        #[napi(ts_arg_type = "string")] header_json: Text,
+        #[napi(ts_arg_type = "string")] co_id: IdArg,
+        #[napi(ts_arg_type = "string")] header_json: HeaderArg,
         max_tx_size: Option<f64>,
         skip_verify: Option<bool>,
     ) -> Result<Self> {
@@ -184,9 +117,13 @@ impl SessionMap {
             None => None,
             Some(v) => Some(index_arg(&env, v, "maxTxSize")?),
         };
-        let inner =
-            core_map::SessionMap::new(&co_id, &header_json, max, skip_verify.unwrap_or(false))
-                .or_throw()?;
+        let inner = core_map::SessionMap::new(
+            co_id.as_str(),
+            header_json.as_str(),
+            max,
+            skip_verify.unwrap_or(false),
+        )
+        .or_throw()?;
         Ok(Self {
             inner: RefCell::new(inner),
         })
