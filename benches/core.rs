@@ -6,6 +6,7 @@
 //! regression in the core shows here before the JS layer.
 
 use cojson_native::core::batch::{verify_batch, BatchItem};
+use cojson_native::core::header::Header;
 use cojson_native::core::keys::{KeySecret, SealerSecret, Signature, SignerId, SignerSecret};
 use cojson_native::core::{base58, ed25519, hash, seal, x25519, xsalsa20};
 use std::hint::black_box;
@@ -138,6 +139,21 @@ fn main() {
     });
     b.run("blake3 64 B", || {
         black_box(hash::hash_once(black_box(&data64)));
+    });
+    let header_json = r#"{"meta":null,"ruleset":{"group":"co_zKp3vT9xQ2mW8rLd4nYc6hJ","type":"ownedByGroup"},"type":"comap","uniqueness":"7fGh2kLm9PqRsT3v"}"#;
+    let header_id = Header::parse(header_json, true)
+        .map(|h| h.co_id())
+        .unwrap_or_default();
+    b.run("header parse + id check", || {
+        black_box(
+            Header::parse(black_box(header_json), true)
+                .map(|h| h.check_id(&header_id).is_ok())
+                .ok(),
+        );
+    });
+    let header_with_meta = r#"{"type":"colist","ruleset":{"type":"ownedByGroup","group":"co_zKp3vT9xQ2mW8rLd4nYc6hJ","restrictDeletion":true},"meta":{"type":"file","size":1024,"tags":["a","b"]},"uniqueness":{"b":"1","a":"2"},"createdAt":"2024-01-01T00:00:00.000Z"}"#;
+    b.run("header parse (meta + uniqueness objects)", || {
+        black_box(Header::parse(black_box(header_with_meta), true).is_ok());
     });
     b.run("short hash", || {
         black_box(hash::short_hash(black_box("{\"a\":1}")));

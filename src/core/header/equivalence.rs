@@ -1,0 +1,472 @@
+//! The visitor-based parser against the former `Value`-based one (`oracle`):
+//! on thousands of generated headers, valid and broken in every way the
+//! generator knows, both must give the same canonical text or the same error
+//! (variant and message, syntax-error positions included), strict or not.
+
+use super::{oracle, parse, Header, HeaderError};
+use std::collections::BTreeMap;
+
+/// splitmix64: small, seeded, good enough to pick cases.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// True with probability `percent` / 100.
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const NUMBERS: &[&str] = &[
+    "0",
+    "-0",
+    "1",
+    "-1",
+    "1.5",
+    "1e3",
+    "1E-7",
+    "0.1",
+    "1e21",
+    "123456.789",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "12345678901234567890",
+    "18446744073709551615",
+    "18446744073709551616",
+];
+
+/// Literals that are not valid JSON, or that serde_json refuses to read.
+const BROKEN: &[&str] = &[
+    "1e400",
+    "-1e400",
+    "01",
+    "1.",
+    "-",
+    r#""lone \ud800""#,
+    r#""bad \x escape""#,
+    "\"raw\ttab\"",
+    "nul",
+];
+
+/// String literals as written in JSON, escapes included (some invalid).
+const STRINGS: &[&str] = &[
+    r#""""#,
+    r#""co_zKp3vT9xQ2mW8rLd4nYc6hJ""#,
+    r#""sealer_z1/signer_z2""#,
+    r#""comap""#,
+    r#""2024-01-01T00:00:00.000Z""#,
+    r#""é😀 \u2028""#,
+    r#""quote \" backslash \\ slash \/""#,
+    r#""ctl \n\t\r\b\f \u0001 \u001F""#,
+    r#""\u0063o_z\u0041""#,
+    r#""pair \ud83d\ude00""#,
+];
+
+/// Fields known at either level, plus unknown ones.
+const KEYS: &[&str] = &[
+    "type",
+    "ruleset",
+    "meta",
+    "uniqueness",
+    "createdAt",
+    "initialAdmin",
+    "group",
+    "restrictDeletion",
+    "extra",
+    "",
+    "Type",
+];
+
+fn ws(rng: &mut Rng, out: &mut String) {
+    if rng.chance(15) {
+        out.push_str(rng.pick(&[" ", "\n", "\t ", "\r\n  "]));
+    }
+}
+
+/// A key as a JSON string, sometimes with a character written as `\u` escape.
+fn key(rng: &mut Rng, name: &str, out: &mut String) {
+    out.push('"');
+    let escape_at = if rng.chance(10) && !name.is_empty() {
+        Some(rng.below(name.len()))
+    } else {
+        None
+    };
+    for (i, c) in name.chars().enumerate() {
+        if Some(i) == escape_at {
+            let hex = format!("{:04x}", u32::from(c));
+            out.push_str("\\u");
+            out.push_str(&if rng.chance(50) {
+                hex.to_uppercase()
+            } else {
+                hex
+            });
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('"');
+}
+
+fn any_value(rng: &mut Rng, depth: usize, out: &mut String) {
+    ws(rng, out);
+    let kind = if depth > 3 {
+        rng.below(5)
+    } else {
+        rng.below(8)
+    };
+    if rng.chance(1) {
+        out.push_str(rng.pick(BROKEN));
+        return;
+    }
+    match kind {
+        0 => out.push_str(rng.pick(&["null", "true", "false"])),
+        1 | 2 => out.push_str(rng.pick(NUMBERS)),
+        3 | 4 => out.push_str(rng.pick(STRINGS)),
+        5 => {
+            out.push('[');
+            for i in 0..rng.below(4) {
+                if i > 0 {
+                    out.push(',');
+                }
+                any_value(rng, depth + 1, out);
+            }
+            out.push(']');
+        }
+        6 if rng.chance(3) => {
+            // Deeper than serde_json's limit of 128.
+            let levels = 120 + rng.below(20);
+            out.push_str(&"[".repeat(levels));
+            out.push_str(&"]".repeat(levels));
+        }
+        _ => {
+            let entries: Vec<(String, String)> = (0..rng.below(4))
+                .map(|_| {
+                    let mut value = String::new();
+                    any_value(rng, depth + 1, &mut value);
+                    (rng.pick(KEYS).to_owned(), value)
+                })
+                .collect();
+            object(rng, entries, out);
+        }
+    }
+    ws(rng, out);
+}
+
+/// Writes `entries` (key, value text) as an object, in their given order.
+fn object(rng: &mut Rng, entries: Vec<(String, String)>, out: &mut String) {
+    out.push('{');
+    for (i, (name, value)) in entries.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        ws(rng, out);
+        key(rng, &name, out);
+        ws(rng, out);
+        out.push(':');
+        out.push_str(&value);
+    }
+    ws(rng, out);
+    out.push('}');
+}
+
+fn text(rng: &mut Rng, write: impl FnOnce(&mut Rng, &mut String)) -> String {
+    let mut out = String::new();
+    write(rng, &mut out);
+    out
+}
+
+fn string_value(rng: &mut Rng) -> String {
+    if rng.chance(1) {
+        return rng.pick(BROKEN).to_owned();
+    }
+    rng.pick(STRINGS).to_owned()
+}
+
+/// A field value: mostly of its right type, otherwise anything.
+fn either(rng: &mut Rng, valid: impl FnOnce(&mut Rng) -> String) -> String {
+    if rng.chance(85) {
+        valid(rng)
+    } else {
+        text(rng, |rng, out| any_value(rng, 1, out))
+    }
+}
+
+fn ruleset(rng: &mut Rng) -> String {
+    let kind = rng.pick(&[
+        "\"group\"",
+        "\"ownedByGroup\"",
+        "\"unsafeAllowAll\"",
+        "\"gr\\u006fup\"",
+        "\"other\"",
+        "5",
+        "null",
+    ]);
+    let mut entries = vec![("type".to_owned(), kind.to_owned())];
+    let mut add = |rng: &mut Rng, name: &str, normal: bool, value: String| {
+        if (normal && rng.chance(90)) || (!normal && rng.chance(8)) {
+            entries.push((name.to_owned(), value));
+        }
+    };
+    let admin = either(rng, string_value);
+    add(
+        rng,
+        "initialAdmin",
+        kind.contains("group\"") || kind.contains("u006f"),
+        admin,
+    );
+    let group = either(rng, string_value);
+    add(rng, "group", kind.contains("ownedByGroup"), group);
+    let restrict = either(rng, |rng| rng.pick(&["true", "false", "null"]).to_owned());
+    let usual = kind.contains("ownedByGroup") && rng.chance(50);
+    add(rng, "restrictDeletion", usual, restrict);
+    finish(rng, entries)
+}
+
+fn uniqueness(rng: &mut Rng) -> String {
+    match rng.below(6) {
+        0 => string_value(rng),
+        1 => rng.pick(&["true", "false", "null"]).to_owned(),
+        2 => rng.pick(NUMBERS).to_owned(),
+        3 if rng.chance(5) => rng.pick(BROKEN).to_owned(),
+        3 => text(rng, |rng, out| any_value(rng, 1, out)),
+        _ => {
+            let entries = (0..rng.below(4))
+                .map(|_| {
+                    let name = rng.pick(&["a", "b", "", "\u{e9}", "createdAt"]).to_owned();
+                    (name, either(rng, string_value))
+                })
+                .collect();
+            text(rng, |rng, out| object(rng, entries, out))
+        }
+    }
+}
+
+/// Adds unknown and repeated fields, shuffles and writes the object.
+fn finish(rng: &mut Rng, mut entries: Vec<(String, String)>) -> String {
+    if rng.chance(15) {
+        let value = text(rng, |rng, out| any_value(rng, 1, out));
+        entries.push((rng.pick(KEYS).to_owned(), value));
+    }
+    if rng.chance(10) && !entries.is_empty() {
+        let (name, _) = entries[rng.below(entries.len())].clone();
+        let value = text(rng, |rng, out| any_value(rng, 1, out));
+        entries.push((name, value));
+    }
+    for i in (1..entries.len()).rev() {
+        entries.swap(i, rng.below(i + 1));
+    }
+    text(rng, |rng, out| object(rng, entries, out))
+}
+
+fn header(rng: &mut Rng) -> String {
+    if rng.chance(4) {
+        return text(rng, |rng, out| any_value(rng, 0, out));
+    }
+    let mut entries = Vec::new();
+    let mut add = |rng: &mut Rng, name: &str, value: String| {
+        if rng.chance(93) {
+            entries.push((name.to_owned(), value));
+        }
+    };
+    let co_type = either(rng, string_value);
+    add(rng, "type", co_type);
+    let rules = either(rng, ruleset);
+    add(rng, "ruleset", rules);
+    let meta = if rng.chance(50) {
+        "null".to_owned()
+    } else {
+        text(rng, |rng, out| any_value(rng, 0, out))
+    };
+    add(rng, "meta", meta);
+    let unique = uniqueness(rng);
+    add(rng, "uniqueness", unique);
+    if rng.chance(50) {
+        let created = either(rng, |rng| {
+            if rng.chance(30) {
+                "null".to_owned()
+            } else {
+                string_value(rng)
+            }
+        });
+        add(rng, "createdAt", created);
+    }
+    let mut json = finish(rng, entries);
+    ws(rng, &mut json);
+    if rng.chance(6) {
+        let cut = rng.below(json.len());
+        let cut = (0..=cut)
+            .rev()
+            .find(|&i| json.is_char_boundary(i))
+            .unwrap_or(0);
+        json.truncate(cut);
+    } else if rng.chance(3) {
+        json.push_str(rng.pick(&["x", ",", "}", " {}", "]"]));
+    }
+    json
+}
+
+/// What a result is, for the coverage check: the message without position.
+fn outcome(result: &Result<String, HeaderError>) -> String {
+    match result {
+        Ok(_) => "ok".to_owned(),
+        Err(HeaderError::Invalid(message)) => match message.find(" at line ") {
+            Some(at) => message[..at].to_owned(),
+            None => message.clone(),
+        },
+        Err(other) => other.to_string(),
+    }
+}
+
+fn assert_same(json: &str, seen: &mut BTreeMap<String, usize>) {
+    for strict in [false, true] {
+        let new = parse::canonical(json, strict);
+        let old = oracle::canonical(json, strict);
+        assert_eq!(new, old, "strict={strict} json={json}");
+        *seen.entry(outcome(&new)).or_default() += 1;
+    }
+}
+
+#[test]
+fn generated_headers_parse_as_before() {
+    let mut rng = Rng(0x5eed_c0de);
+    let mut seen = BTreeMap::new();
+    for _ in 0..6000 {
+        assert_same(&header(&mut rng), &mut seen);
+    }
+    let expected = [
+        "ok",
+        "Invalid uniqueness: Object keys cannot be empty",
+        "expected an object",
+        "invalid JSON",
+        "unexpected end of JSON",
+        "missing field `type`",
+        "`type` must be a string",
+        "missing field `ruleset`",
+        "missing field `uniqueness`",
+        "`createdAt` must be a string or null",
+        "`ruleset` must be an object",
+        "unknown ruleset type",
+        "unknown field in header",
+        "unknown field in ruleset",
+        "missing field `initialAdmin`",
+        "`initialAdmin` must be a string",
+        "missing field `group`",
+        "`group` must be a string",
+        "`restrictDeletion` must be a boolean",
+        "`uniqueness` number must be a 64-bit integer",
+        "`uniqueness` object values must be strings",
+        "`uniqueness` cannot be an array",
+    ];
+    for outcome in expected {
+        assert!(
+            seen.get(outcome).is_some_and(|&n| n >= 5),
+            "{outcome} seen too rarely: {seen:?}"
+        );
+    }
+    assert!(seen["ok"] >= 1000, "{seen:?}");
+}
+
+#[test]
+fn values_that_a_skipping_scanner_would_pass_are_rejected_as_before() {
+    let deep = format!("{}{}", "[".repeat(130), "]".repeat(130));
+    let bad_values = ["1e400", "\"\\ud800\"", "\"\\udc00x\"", deep.as_str()];
+    let mut seen = BTreeMap::new();
+    for bad in bad_values {
+        for json in [
+            format!(
+                r#"{{"type":"comap","x":{bad},"ruleset":{{"type":"unsafeAllowAll"}},"uniqueness":null}}"#
+            ),
+            format!(
+                r#"{{"type":"comap","ruleset":{{"type":"unsafeAllowAll","x":{bad}}},"uniqueness":null}}"#
+            ),
+            format!(
+                r#"{{"type":"comap","ruleset":{{"type":"unsafeAllowAll"}},"meta":{bad},"uniqueness":null}}"#
+            ),
+            format!(r#"{{"type":{bad},"ruleset":{{"type":"unsafeAllowAll"}},"uniqueness":null}}"#),
+            format!(r#"[{bad}]"#),
+        ] {
+            assert_same(&json, &mut seen);
+            assert!(
+                matches!(parse::canonical(&json, false), Err(HeaderError::Invalid(_))),
+                "{json}"
+            );
+        }
+    }
+    // A syntax error after a shape error is still the error reported.
+    for json in [
+        r#"{"type":5,"ruleset":{"type":"unsafeAllowAll"},"uniqueness":null} x"#,
+        r#"{"type":5,"ruleset":[],"uniqueness":null"#,
+        "[1,2",
+        "5 5",
+    ] {
+        assert_same(json, &mut seen);
+        let message = outcome(&parse::canonical(json, true));
+        assert!(message.contains("JSON"), "{json}: {message}");
+    }
+}
+
+#[test]
+fn check_id_matches_comparing_the_id_text() {
+    let mut rng = Rng(7);
+    let mut with_leading_one = 0;
+    for n in 0..3000 {
+        let json = format!(
+            r#"{{"type":"comap","ruleset":{{"type":"unsafeAllowAll"}},"meta":null,"uniqueness":{n}}}"#
+        );
+        let header = Header::parse(&json, true).unwrap();
+        let id = header.co_id();
+        if id.starts_with("co_z1") {
+            with_leading_one += 1;
+        }
+        let mut claims = vec![
+            id.clone(),
+            format!("co_z1{}", &id[4..]),
+            id[..id.len() - 1].to_owned(),
+            format!("{id}1"),
+            id.replacen("co_z", "co_Z", 1),
+            id[4..].to_owned(),
+            "co_z".to_owned(),
+            String::new(),
+            format!("co_z{}", "1".repeat(19)),
+        ];
+        let mut changed = id.clone().into_bytes();
+        let at = 4 + rng.below(changed.len() - 4);
+        changed[at] = rng.pick(&["1", "2", "z", "0", "O", "l", "_"]).as_bytes()[0];
+        claims.push(String::from_utf8(changed).unwrap());
+        if let Some(rest) = id.strip_prefix("co_z1") {
+            claims.push(format!("co_z{rest}"));
+        }
+        for claim in claims {
+            let result = header.check_id(&claim);
+            assert_eq!(result.is_ok(), claim == id, "{claim} vs {id}");
+            if let Err(error) = result {
+                assert_eq!(
+                    error,
+                    HeaderError::IdMismatch {
+                        expected: id.clone(),
+                        actual: claim
+                    }
+                );
+            }
+        }
+    }
+    // Ids whose hash starts with a zero byte (a leading `1`) were covered.
+    assert!(with_leading_one > 0);
+}

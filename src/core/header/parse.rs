@@ -1,0 +1,274 @@
+//! Reads the header JSON in one pass and writes its canonical text, without
+//! building a `serde_json::Value` tree for the whole header.
+//!
+//! The top-level object and the `ruleset` object (`ruleset.rs`) are read
+//! by serde visitors: keys are matched against the known field names as borrowed text,
+//! and string fields stay borrowed from the input unless they contain
+//! escapes. Only `meta` (any JSON, written back with sorted keys) and a
+//! `uniqueness` object go through `Value`; `meta: null`, the common case,
+//! allocates nothing.
+//!
+//! The result is the one the former `Value`-based parser gave, error for
+//! error (the equivalence test in `equivalence.rs` checks this on generated
+//! headers). Two things keep it so:
+//! - Every value, kept or not, is parsed in full, as `Value` parses it (see
+//!   `reading.rs`).
+//! - Shape errors are only collected while reading and reported once the
+//!   whole text has parsed, so a syntax error anywhere still wins, and they
+//!   are checked in the former order.
+
+use super::reading::{Keep, Reader, Reading, Scalar, Skip};
+use super::ruleset::{RulesetFields, RulesetReader};
+use super::HeaderError;
+use crate::core::json_error;
+use crate::core::stable_json;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeSeed, MapAccess};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::fmt::Write;
+
+pub(super) fn invalid(message: impl Into<String>) -> HeaderError {
+    HeaderError::Invalid(message.into())
+}
+
+/// Parses `json` and returns the canonical header text (sorted keys, `meta`
+/// always present). `strict` rejects unknown fields and empty `uniqueness`
+/// keys.
+pub(super) fn canonical(json: &str, strict: bool) -> Result<String, HeaderError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    // Filled in place: returning it by value up through serde's layers
+    // took a fifth of the parse time in memory copies.
+    let mut fields = HeaderFields::default();
+    let is_object = Reading(TopLevel(&mut fields))
+        .deserialize(&mut de)
+        .and_then(|is_object| de.end().map(|()| is_object))
+        .map_err(|e| invalid(json_error::describe(&e)))?;
+    if !is_object {
+        return Err(invalid("expected an object"));
+    }
+    let mut out = String::with_capacity(json.len());
+    fields.write_canonical(strict, &mut out)?;
+    Ok(out)
+}
+
+/// A key of the header or of its ruleset.
+#[derive(Clone, Copy)]
+pub(super) enum Field {
+    Type,
+    Ruleset,
+    Meta,
+    Uniqueness,
+    CreatedAt,
+    InitialAdmin,
+    Group,
+    RestrictDeletion,
+    Other,
+}
+
+impl Field {
+    fn named(name: &str) -> Self {
+        match name {
+            "type" => Self::Type,
+            "ruleset" => Self::Ruleset,
+            "meta" => Self::Meta,
+            "uniqueness" => Self::Uniqueness,
+            "createdAt" => Self::CreatedAt,
+            "initialAdmin" => Self::InitialAdmin,
+            "group" => Self::Group,
+            "restrictDeletion" => Self::RestrictDeletion,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Reads a key as a [`Field`]. serde_json's keys are always strings.
+struct FieldName;
+
+impl<'de> Reader<'de> for FieldName {
+    type Output = Field;
+    fn scalar(self, value: Scalar<'de>) -> Field {
+        match value {
+            Scalar::Str(name) => Field::named(&name),
+            _ => Field::Other,
+        }
+    }
+    fn unescaped(self, name: &str) -> Field {
+        Field::named(name)
+    }
+}
+
+pub(super) fn next_field<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Field>, A::Error> {
+    map.next_key_seed(Reading(FieldName))
+}
+
+/// Reads the top level into the fields; `false` when it is not an object.
+struct TopLevel<'a, 'de>(&'a mut HeaderFields<'de>);
+
+impl<'de> Reader<'de> for TopLevel<'_, 'de> {
+    type Output = bool;
+
+    fn scalar(self, _: Scalar<'de>) -> bool {
+        false
+    }
+
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let fields = self.0;
+        // A repeated key replaces the earlier value, as in a `Value` map.
+        while let Some(field) = next_field(&mut map)? {
+            match field {
+                Field::Type => fields.co_type = Some(map.next_value_seed(Reading(Keep))?),
+                Field::Ruleset => {
+                    fields.ruleset = RulesetFields::default();
+                    let is_object =
+                        map.next_value_seed(Reading(RulesetReader(&mut fields.ruleset)))?;
+                    fields.ruleset_is_object = Some(is_object);
+                }
+                Field::Meta => fields.meta = Some(map.next_value::<Value>()?),
+                Field::Uniqueness => {
+                    fields.uniqueness = Some(map.next_value_seed(Reading(UniquenessReader))?);
+                }
+                Field::CreatedAt => fields.created_at = Some(map.next_value_seed(Reading(Keep))?),
+                Field::InitialAdmin | Field::Group | Field::RestrictDeletion | Field::Other => {
+                    fields.unknown = true;
+                    map.next_value_seed(Reading(Skip))?;
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The top-level fields as read, checked only when written.
+#[derive(Default)]
+struct HeaderFields<'de> {
+    co_type: Option<Scalar<'de>>,
+    /// Whether the last `ruleset` was an object; `None` when there was none.
+    ruleset_is_object: Option<bool>,
+    ruleset: RulesetFields<'de>,
+    meta: Option<Value>,
+    uniqueness: Option<Uniqueness<'de>>,
+    created_at: Option<Scalar<'de>>,
+    /// Some key other than the five above.
+    unknown: bool,
+}
+
+fn missing(name: &str) -> HeaderError {
+    invalid(format!("missing field `{name}`"))
+}
+
+pub(super) fn unknown_field(what: &str) -> HeaderError {
+    invalid(format!("unknown field in {what}"))
+}
+
+/// The text of a field that must be a string.
+pub(super) fn string_field<'a>(
+    value: Option<&'a Scalar<'_>>,
+    name: &str,
+) -> Result<&'a str, HeaderError> {
+    match value {
+        Some(Scalar::Str(text)) => Ok(text),
+        Some(_) => Err(invalid(format!("`{name}` must be a string"))),
+        None => Err(missing(name)),
+    }
+}
+
+impl HeaderFields<'_> {
+    fn write_canonical(self, strict: bool, out: &mut String) -> Result<(), HeaderError> {
+        if strict && self.unknown {
+            return Err(unknown_field("header"));
+        }
+        let co_type = string_field(self.co_type.as_ref(), "type")?;
+        let ruleset_is_object = self.ruleset_is_object.ok_or_else(|| missing("ruleset"))?;
+        let uniqueness = self.uniqueness.ok_or_else(|| missing("uniqueness"))?;
+
+        out.push('{');
+        match self.created_at {
+            None => {}
+            Some(Scalar::Null) => out.push_str("\"createdAt\":null,"),
+            Some(Scalar::Str(text)) => {
+                out.push_str("\"createdAt\":");
+                stable_json::push_string(out, &text);
+                out.push(',');
+            }
+            Some(_) => return Err(invalid("`createdAt` must be a string or null")),
+        }
+        out.push_str("\"meta\":");
+        match &self.meta {
+            None => out.push_str("null"),
+            Some(meta) => stable_json::push_value(out, meta),
+        }
+        out.push(',');
+        out.push_str("\"ruleset\":");
+        if !ruleset_is_object {
+            return Err(invalid("`ruleset` must be an object"));
+        }
+        self.ruleset.write(strict, out)?;
+        out.push(',');
+        out.push_str("\"type\":");
+        stable_json::push_string(out, co_type);
+        out.push(',');
+        out.push_str("\"uniqueness\":");
+        uniqueness.write(strict, out)?;
+        out.push('}');
+        Ok(())
+    }
+}
+
+/// `uniqueness` as read: an object is kept as a `Value` map.
+enum Uniqueness<'de> {
+    Scalar(Scalar<'de>),
+    Object(Map<String, Value>),
+}
+
+struct UniquenessReader;
+
+impl<'de> Reader<'de> for UniquenessReader {
+    type Output = Uniqueness<'de>;
+
+    fn scalar(self, value: Scalar<'de>) -> Self::Output {
+        Uniqueness::Scalar(value)
+    }
+
+    fn object<A: MapAccess<'de>>(self, map: A) -> Result<Self::Output, A::Error> {
+        Ok(Uniqueness::Object(Map::deserialize(
+            MapAccessDeserializer::new(map),
+        )?))
+    }
+}
+
+impl Uniqueness<'_> {
+    fn write(self, strict: bool, out: &mut String) -> Result<(), HeaderError> {
+        match self {
+            Uniqueness::Scalar(Scalar::Null) => out.push_str("null"),
+            Uniqueness::Scalar(Scalar::Bool(flag)) => {
+                out.push_str(if flag { "true" } else { "false" });
+            }
+            Uniqueness::Scalar(Scalar::Str(text)) => stable_json::push_string(out, &text),
+            Uniqueness::Scalar(Scalar::Int(n)) => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "{n}");
+            }
+            Uniqueness::Scalar(Scalar::OtherNumber) => {
+                return Err(invalid("`uniqueness` number must be a 64-bit integer"));
+            }
+            Uniqueness::Scalar(Scalar::Array) => {
+                return Err(invalid("`uniqueness` cannot be an array"));
+            }
+            // Never built: objects are read by `UniquenessReader::object`.
+            Uniqueness::Scalar(Scalar::Object) => {
+                return Err(invalid("`uniqueness` object values must be strings"));
+            }
+            Uniqueness::Object(map) => {
+                if map.values().any(|v| !v.is_string()) {
+                    return Err(invalid("`uniqueness` object values must be strings"));
+                }
+                if strict && map.keys().any(String::is_empty) {
+                    return Err(HeaderError::EmptyUniquenessKey);
+                }
+                stable_json::push_value(out, &Value::Object(map));
+            }
+        }
+        Ok(())
+    }
+}
