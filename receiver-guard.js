@@ -18,7 +18,13 @@
 // wraps what the runtime leaves unchecked: accessors everywhere, methods too
 // where the runtime does not check them. A wrapped member throws a TypeError
 // for an unbranded receiver before any native code runs. On Node the methods
-// stay the native functions themselves, so they cost nothing extra.
+// stay the native functions themselves, and a class without accessors is left
+// untouched (constructor included), so they cost nothing extra.
+//
+// On Node, instances are branded only when made by their class's constructor
+// (the only way the addon makes `WorkerHandle`, its one class with
+// accessors); an instance that a method of another class returned would have
+// its accessors refuse it (`__test__/receivers.test.mjs` covers the ways).
 
 /** The message V8 gives when a method's receiver fails its signature check. */
 const V8_RECEIVER_ERROR = 'Illegal invocation'
@@ -74,8 +80,17 @@ function guardReceivers(binding) {
     return value
   }
 
+  // The members the runtime leaves unchecked: accessors, and methods where the
+  // runtime does not check them.
+  const unchecked = (descriptor) => typeof descriptor.value !== 'function' || !checksMethods
   for (const [name, Class] of classes) {
     const prototype = Class.prototype
+    const members = Reflect.ownKeys(prototype).filter(
+      (key) => key !== 'constructor' && unchecked(Reflect.getOwnPropertyDescriptor(prototype, key)),
+    )
+    // Nothing to guard (on Node, a class without accessors): the class stays
+    // as it is, so constructing it costs nothing extra either.
+    if (members.length === 0) continue
     const guard = (member, original) => ({
       [member](...args) {
         if (owners.get(this) !== prototype) {
@@ -85,11 +100,9 @@ function guardReceivers(binding) {
       },
     })[member]
 
-    for (const key of Reflect.ownKeys(prototype)) {
-      if (key === 'constructor') continue
+    for (const key of members) {
       const descriptor = Reflect.getOwnPropertyDescriptor(prototype, key)
       if (typeof descriptor.value === 'function') {
-        if (checksMethods) continue
         descriptor.value = guard(key, descriptor.value)
       } else {
         if (descriptor.get) descriptor.get = guard(key, descriptor.get)

@@ -43,7 +43,7 @@ function members(Class) {
   return out
 }
 
-test('every declared class is guarded', () => {
+test('every declared class is covered, and exported as itself or its branding constructor', () => {
   const declared = [...readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8').matchAll(/export declare class (\w+)/g)]
     .map((m) => m[1])
     .sort()
