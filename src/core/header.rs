@@ -17,7 +17,6 @@ mod equivalence;
 #[cfg(test)]
 mod oracle;
 mod parse;
-mod reading;
 mod ruleset;
 
 /// Bytes of the BLAKE3 hash kept in a CoValue id.

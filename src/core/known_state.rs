@@ -1,10 +1,10 @@
 //! Per-session transaction counts in insertion order: the `sessions` record of
 //! a known state, and the streaming bookkeeping built on it.
 
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use crate::core::json_read::{Keep, Reader, Reading, Scalar};
+use serde::de::{Deserializer, MapAccess};
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 
 /// Session id → count, iterated in the order sessions were first inserted.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -102,10 +102,13 @@ pub enum AnnouncedError {
 /// `JSON.parse` would). Keys without escapes are borrowed from `json`.
 pub fn parse_announced(json: &str) -> Result<Vec<(Cow<'_, str>, u32)>, AnnouncedError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
+    // `deserialize_map`: anything but an object is refused by serde_json
+    // itself, with its position, as when this was parsed into a `Map`.
     let parsed = deserializer
-        .deserialize_map(EntriesVisitor)
+        .deserialize_map(Reading(Entries))
         .and_then(|entries| deserializer.end().map(|()| entries))
-        .map_err(|e| AnnouncedError::Json(crate::core::json_error::describe(&e)))?;
+        .map_err(|e| AnnouncedError::Json(crate::core::json_error::describe(&e)))?
+        .ok_or_else(|| AnnouncedError::Json("expected a JSON object".to_owned()))?;
     dedupe(parsed)
         .into_iter()
         .map(|(id, count)| match count {
@@ -138,89 +141,32 @@ fn dedupe(entries: RawEntries<'_>) -> RawEntries<'_> {
     out
 }
 
-struct EntriesVisitor;
+/// Reads the top level: its entries when it is an object (`None` otherwise,
+/// which `deserialize_map` does not let through).
+/// Every value is parsed in full (as `serde_json::Value` would), a count
+/// kept only when it is an integer from 0 to 2^32 - 1.
+struct Entries;
 
-impl<'de> Visitor<'de> for EntriesVisitor {
-    type Value = RawEntries<'de>;
+impl<'de> Reader<'de> for Entries {
+    type Output = Option<RawEntries<'de>>;
 
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map")
+    fn scalar(self, _: Scalar<'de>) -> Self::Output {
+        None
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Output, A::Error> {
         let mut out = Vec::new();
-        while let Some(Key(id)) = map.next_key()? {
-            let Count(count) = map.next_value()?;
-            out.push((id, count));
-        }
-        Ok(out)
-    }
-}
-
-/// A key, borrowed when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> de::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Key(Cow::Owned(v)))
+        while let Some(key) = map.next_key_seed(Reading(Keep))? {
+            let count = match map.next_value_seed(Reading(Keep))? {
+                Scalar::Int(n) => u32::try_from(n).ok(),
+                _ => None,
+            };
+            // Object keys are always strings.
+            if let Scalar::Str(id) = key {
+                out.push((id, count));
             }
         }
-        deserializer.deserialize_str(KeyVisitor)
-    }
-}
-
-/// Any JSON value: `Some` for an integer from 0 to 2^32 - 1.
-struct Count(Option<u32>);
-
-impl<'de> de::Deserialize<'de> for Count {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CountVisitor;
-        impl<'de> Visitor<'de> for CountVisitor {
-            type Value = Count;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                Ok(Count(u32::try_from(v).ok()))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
-                Ok(Count(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Count(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Count, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Count(None))
-            }
-        }
-        deserializer.deserialize_any(CountVisitor)
+        Ok(Some(out))
     }
 }
 
@@ -273,9 +219,24 @@ mod tests {
             parse_announced(r#"{"x":1,"y":[1,{"z":2}]}"#).unwrap_err(),
             AnnouncedError::Count("y".to_owned())
         );
-        for bad in ["", "[1]", "null", r#"{"a":1"#, r#"{"a":1} x"#] {
-            assert!(
-                matches!(parse_announced(bad), Err(AnnouncedError::Json(_))),
+        // Malformed JSON, a top level that is no object, and garbage nested in
+        // a count fail as JSON errors, at the position a parse into a
+        // `serde_json::Map` reports.
+        for bad in [
+            "",
+            "[1]",
+            "null",
+            r#"{"a":1"#,
+            r#"{"a":1} x"#,
+            r#"{"a":[1e400]}"#,
+            r#"{"a":{"x":"\ud800"}}"#,
+        ] {
+            let map: Result<serde_json::Map<String, serde_json::Value>, _> =
+                serde_json::from_str(bad);
+            let expected = crate::core::json_error::describe(&map.unwrap_err());
+            assert_eq!(
+                parse_announced(bad).unwrap_err(),
+                AnnouncedError::Json(expected),
                 "{bad}"
             );
         }

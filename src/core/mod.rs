@@ -14,6 +14,7 @@ pub mod error;
 pub mod hash;
 pub mod header;
 pub mod json_error;
+pub(crate) mod json_read;
 pub mod key_cache;
 pub mod keys;
 pub mod known_state;

@@ -12,15 +12,15 @@
 //! error (the equivalence test in `equivalence.rs` checks this on generated
 //! headers). Two things keep it so:
 //! - Every value, kept or not, is parsed in full, as `Value` parses it (see
-//!   `reading.rs`).
+//!   `src/core/json_read.rs`).
 //! - Shape errors are only collected while reading and reported once the
 //!   whole text has parsed, so a syntax error anywhere still wins, and they
 //!   are checked in the former order.
 
-use super::reading::{Keep, Reader, Reading, Scalar, Skip};
 use super::ruleset::{RulesetFields, RulesetReader};
 use super::HeaderError;
 use crate::core::json_error;
+use crate::core::json_read::{Keep, Reader, Reading, Scalar, Skip};
 use crate::core::stable_json;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeSeed, MapAccess};

@@ -2,8 +2,8 @@
 //! written for its `type` (only the fields of that type are looked at).
 
 use super::parse::{invalid, next_field, string_field, unknown_field, Field};
-use super::reading::{Keep, Reader, Reading, Scalar, Skip};
 use super::HeaderError;
+use crate::core::json_read::{Keep, Reader, Reading, Scalar, Skip};
 use crate::core::stable_json;
 use serde::de::MapAccess;
 

@@ -1,20 +1,20 @@
 //! Reading one JSON value with serde's `deserialize_any`, keeping only what
-//! the header checks need.
+//! the caller checks (the header's fields, a streaming known state's counts).
 //!
 //! Every value, kept or not, is parsed exactly as `serde_json::Value` parses
 //! it: strings are unescaped (a lone surrogate is an error), numbers are
 //! range-checked (`1e400` is an error) and nesting counts towards
 //! serde_json's depth limit. serde's `IgnoredAny` would go through
 //! serde_json's skipping scanner instead, which accepts all three, so the
-//! header parser would accept texts that the former `Value`-based one
-//! refused.
+//! parsers built on this would accept texts that the former `Value`-based
+//! ones refused.
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
-/// A JSON value reduced to what the header checks look at.
-pub(super) enum Scalar<'de> {
+/// A JSON value reduced to what the checks look at.
+pub(crate) enum Scalar<'de> {
     Null,
     Bool(bool),
     Str(Cow<'de, str>),
@@ -28,7 +28,7 @@ pub(super) enum Scalar<'de> {
 
 /// What to make of one JSON value. Whatever a reader does not keep is still
 /// parsed in full by [`Reading`].
-pub(super) trait Reader<'de>: Sized {
+pub(crate) trait Reader<'de>: Sized {
     type Output;
 
     /// The value, for anything but an object.
@@ -49,7 +49,7 @@ pub(super) trait Reader<'de>: Sized {
 }
 
 /// Runs a [`Reader`] on one value, read with `deserialize_any`.
-pub(super) struct Reading<R>(pub(super) R);
+pub(crate) struct Reading<R>(pub(crate) R);
 
 impl<'de, R: Reader<'de>> DeserializeSeed<'de> for Reading<R> {
     type Value = R::Output;
@@ -111,7 +111,7 @@ impl<'de, R: Reader<'de>> Visitor<'de> for Reading<R> {
 }
 
 /// Parses a value and keeps nothing.
-pub(super) struct Skip;
+pub(crate) struct Skip;
 
 impl<'de> Reader<'de> for Skip {
     type Output = ();
@@ -120,7 +120,7 @@ impl<'de> Reader<'de> for Skip {
 }
 
 /// Keeps a value as a [`Scalar`].
-pub(super) struct Keep;
+pub(crate) struct Keep;
 
 impl<'de> Reader<'de> for Keep {
     type Output = Scalar<'de>;
