@@ -860,8 +860,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 // discards the value it wrote. What a consumer reads is whatever the guard put
 // on `nativeBinding`, so on a frozen binding, where the guard skips, the
 // linked import resolves to `undefined`.
-// cojson-native: receiver checks (written by scripts/loader.mjs; see receiver-guard.js)
-require('./receiver-guard.js').guardReceivers(nativeBinding)
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Blake3Hasher = nativeBinding.Blake3Hasher

@@ -105,11 +105,11 @@ test('engines.node is true for the Node-API level Cargo.toml enables', () => {
 
 test('npm pack of the root ships the loader, types and docs, no binary', () => {
   const files = npmPack(root)
-  for (const required of ['index.js', 'index.d.ts', 'receiver-guard.js', 'package.json', 'LICENSE']) {
+  for (const required of ['index.js', 'index.d.ts', 'package.json', 'LICENSE']) {
     assert.ok(files.includes(required), `${required} is packed`)
   }
   const allowed = (file) =>
-    ['index.js', 'index.d.ts', 'receiver-guard.js', 'package.json', 'README.md', 'LICENSE'].includes(file) ||
+    ['index.js', 'index.d.ts', 'package.json', 'README.md', 'LICENSE'].includes(file) ||
     file.startsWith('crypto/')
   assert.deepEqual(files.filter((file) => !allowed(file)), [])
 })

@@ -1,163 +1,127 @@
-// Wrong receivers: every method and accessor of every class, called with
-// `this` set to a plain object, a fake made from the class's prototype, the
-// prototype itself, or an instance of each other class, throws a TypeError
-// before any native code reads the object (a wrong wrapped object would
-// otherwise be read as the class's own memory). Genuine instances (built by
-// the constructor, a subclass, or returned by a method) keep working.
-// receiver-guard.js's mode for runtimes that do not check method receivers
-// (Bun, Deno; also run there by scripts/test-runtimes.mjs) is tested here on
-// a stand-in binding.
+// Wrong receivers: every method and accessor of every class, called with a
+// `this` that is not an instance of that class, throws before native code
+// reads the object. The check is native (napi-rs's Node-API 8 type tags, see
+// Cargo.toml), so it holds however the binary is loaded: through index.js,
+// as the raw `.node` file, a second `process.dlopen` of it, or a copy of the
+// file at another path. Bun and Deno run the same matrix in
+// scripts/test-runtimes.mjs.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ACCOUNT, HEADER, METHOD_ARGS, SECRET, genuineInstancesWork, instancesOf, wrongReceiverCalls } from './helpers/receivers.mjs'
 
 const require = createRequire(import.meta.url)
 const ours = require('../index.js')
-const { guardReceivers } = require('../receiver-guard.js')
+const reference = require('cojson-core-napi')
+const nodeFile = fileURLToPath(new URL(`../cojson-native.${process.platform}-${process.arch}-gnu.node`, import.meta.url))
 
-const ACCOUNT = 'co_z' + '2'.repeat(22)
-const SECRET = `sealerSecret_z${'3'.repeat(44)}/signerSecret_z${'4'.repeat(44)}`
-const HEADER = '{"meta":null,"ruleset":{"type":"unsafeAllowAll"},"type":"comap","uniqueness":null}'
-
-function instances() {
-  const handle = new ours.WorkerHandle({ accountID: ACCOUNT, accountSecret: SECRET })
-  return {
-    Blake3Hasher: new ours.Blake3Hasher(),
-    NativeCryptoEngine: new ours.NativeCryptoEngine(),
-    SessionMap: new ours.SessionMap('co_zx', HEADER, null, true),
-    WorkerHandle: handle,
-  }
+/** The binary loaded by `process.dlopen`, without index.js. */
+function dlopen(path) {
+  const module = { exports: {} }
+  process.dlopen(module, path)
+  return module.exports
 }
 
-/** Every callable member of a class: methods, getters and setters. */
-function members(Class) {
-  const out = []
-  for (const key of Reflect.ownKeys(Class.prototype)) {
-    if (key === 'constructor') continue
-    const d = Reflect.getOwnPropertyDescriptor(Class.prototype, key)
-    if (typeof d.value === 'function') out.push([`${String(key)}()`, d.value])
-    if (d.get) out.push([`get ${String(key)}`, d.get])
-    if (d.set) out.push([`set ${String(key)}`, d.set])
-  }
-  return out
+/** Instances of another addon's classes: the reference's. */
+function foreignReceivers() {
+  const hasher = new reference.Blake3Hasher()
+  const map = new reference.SessionMap('co_zx', HEADER, null, true)
+  return [
+    ["cojson-core-napi's Blake3Hasher", hasher],
+    ["cojson-core-napi's SessionMap", map],
+  ]
 }
 
-test('every declared class is covered, and exported as itself or its branding constructor', () => {
+/** Instances made by another load of our binary, of classes other than `name` (filtered by the matrix). */
+function receiversFrom(binding, label) {
+  return Object.entries(instancesOf(binding)).map(([name, value]) => [`${label} ${name}`, value])
+}
+
+function assertRefusedEverywhere(binding, extra) {
+  const { calls, failures } = wrongReceiverCalls(binding, extra)
+  assert.deepEqual(failures, [])
+  assert.ok(calls > 300, `${calls} calls`)
+}
+
+test('every declared class is covered', () => {
   const declared = [...readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8').matchAll(/export declare class (\w+)/g)]
     .map((m) => m[1])
     .sort()
-  assert.deepEqual(Object.keys(instances()).sort(), declared)
-  for (const name of declared) {
-    // The exported constructor is the branding one, and instances point back to it.
-    assert.equal(ours[name].prototype.constructor, ours[name], name)
+  assert.deepEqual(Object.keys(instancesOf(ours)).sort(), declared)
+})
+
+test('index.js exports the native classes themselves (no JS layer is the safety boundary)', () => {
+  const raw = require(nodeFile)
+  for (const name of Object.keys(instancesOf(ours))) assert.equal(ours[name], raw[name], name)
+})
+
+test('through index.js: every member refuses every wrong receiver, another addon\'s objects included', () => {
+  assertRefusedEverywhere(ours, foreignReceivers())
+})
+
+test('the raw binary (process.dlopen): every member refuses every wrong receiver', () => {
+  const raw = dlopen(nodeFile)
+  assertRefusedEverywhere(raw, [...foreignReceivers(), ...receiversFrom(ours, 'index.js')])
+  assert.deepEqual(genuineInstancesWork(raw), [])
+})
+
+test('a copy of the binary at another path (a second library in the process)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cojson-native-copy-'))
+  try {
+    const copyPath = join(dir, 'copy.node')
+    copyFileSync(nodeFile, copyPath)
+    const copy = dlopen(copyPath)
+    assertRefusedEverywhere(copy, [...foreignReceivers(), ...receiversFrom(ours, 'index.js')])
+    assertRefusedEverywhere(ours, receiversFrom(copy, 'the copy'))
+    assert.deepEqual(genuineInstancesWork(copy), [])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
 })
 
-test('a wrong receiver makes every member throw a TypeError', () => {
-  const live = instances()
-  let calls = 0
-  for (const [name, instance] of Object.entries(live)) {
-    const Class = ours[name]
-    const wrong = [
-      ['a plain object', {}],
-      ['Object.create(prototype)', Object.create(Class.prototype)],
-      ['the prototype', Class.prototype],
-      ['a Uint8Array', new Uint8Array(64)],
-      ...Object.entries(live)
-        .filter(([other]) => other !== name)
-        .map(([other, value]) => [`a ${other}`, value]),
-    ]
-    for (const [member, fn] of members(Class)) {
-      for (const [what, receiver] of wrong) {
-        assert.throws(() => Reflect.apply(fn, receiver, []), TypeError, `${name} ${member} on ${what}`)
-        calls++
-      }
-    }
-    assert.ok(instance instanceof Class)
-  }
-  assert.ok(calls > 100, `${calls} calls`)
+test('an instance of the same class from another load of the same binary reads as itself', () => {
+  const raw = dlopen(nodeFile)
+  const handle = new ours.WorkerHandle({ accountID: ACCOUNT, accountSecret: SECRET })
+  const getter = Reflect.getOwnPropertyDescriptor(raw.WorkerHandle.prototype, 'accountID').get
+  assert.equal(getter.call(handle), ACCOUNT)
+  handle.close()
 })
 
 test('genuine instances work: constructed, subclassed, returned by a method', () => {
-  const { WorkerHandle: handle, Blake3Hasher: hasher } = instances()
-  assert.equal(handle.accountID, ACCOUNT)
-  assert.equal(typeof handle.uptimeMs, 'number')
-  class MyHandle extends ours.WorkerHandle {}
-  const mine = new MyHandle({ accountID: ACCOUNT, accountSecret: SECRET })
-  assert.equal(mine.agentID, handle.agentID)
-  assert.ok(mine instanceof ours.WorkerHandle)
-  const engine = handle.cryptoEngine()
-  assert.ok(engine instanceof ours.NativeCryptoEngine)
-  hasher.update(new Uint8Array([1, 2, 3]))
-  const copy = hasher.clone()
-  assert.ok(copy instanceof ours.Blake3Hasher)
-  assert.deepEqual(copy.finalize(), ours.blake3HashOnce(new Uint8Array([1, 2, 3])))
-  handle.close()
-  mine.close()
-  assert.equal(handle.isClosed, true)
+  assert.deepEqual(genuineInstancesWork(ours), [])
 })
 
-/** A stand-in for a binding on a runtime that does not check method receivers. */
-function standInBinding() {
-  const secret = Symbol('native')
-  const native = (self, name) => {
-    // What napi-rs does when `this` wraps nothing: throw (not "Illegal invocation").
-    if (!self || !(secret in self)) throw new Error(`Failed to unwrap ${name}`)
-    return self[secret]
-  }
-  class Counter {
-    constructor(start) {
-      this[secret] = { n: start }
-    }
-    bump() {
-      return ++native(this, 'Counter').n
-    }
-    twin() {
-      const copy = Object.create(Counter.prototype)
-      copy[secret] = { n: native(this, 'Counter').n }
-      return copy
-    }
-    get value() {
-      return native(this, 'Counter').n
-    }
-  }
-  class Other {
-    constructor() {
-      // Same private slot: a Counter method given an Other would read it as a Counter's.
-      this[secret] = { n: 'not a counter' }
-    }
-    ping() {
-      return 'pong'
-    }
-  }
-  return { Counter, Other }
-}
-
-test('runtimes without method receiver checks: methods are wrapped too', () => {
-  const binding = guardReceivers(standInBinding())
-  const { Counter, Other } = binding
-  const counter = new Counter(1)
-  assert.equal(counter.bump(), 2)
-  assert.equal(counter.value, 2)
-  // A method's result that is an instance is branded.
-  const twin = counter.twin()
-  assert.equal(twin.bump(), 3)
-  class Sub extends Counter {}
-  assert.equal(new Sub(5).bump(), 6)
-  const other = new Other()
-  assert.equal(other.ping(), 'pong')
-  for (const receiver of [other, {}, Object.create(Counter.prototype), Counter.prototype]) {
-    assert.throws(() => Counter.prototype.bump.call(receiver), TypeError)
-    assert.throws(() => Reflect.getOwnPropertyDescriptor(Counter.prototype, 'value').get.call(receiver), TypeError)
-  }
-  assert.throws(() => Other.prototype.ping.call(counter), TypeError)
-  assert.equal(Counter.prototype.constructor, Counter)
+test('loading does not depend on patchable globals (WeakMap, Proxy, Reflect)', () => {
+  const script = `
+    WeakMap.prototype.get = () => { throw new Error('patched') }
+    WeakMap.prototype.set = () => { throw new Error('patched') }
+    globalThis.Proxy = function () { throw new Error('patched') }
+    const native = require(${JSON.stringify(fileURLToPath(new URL('../index.js', import.meta.url)))})
+    const map = new native.SessionMap('co_zx', ${JSON.stringify('{"meta":null,"ruleset":{"type":"unsafeAllowAll"},"type":"comap","uniqueness":null}')}, null, true)
+    let refused = false
+    try { Reflect.getOwnPropertyDescriptor(native.WorkerHandle.prototype, 'accountID').get.call(map) } catch (e) { refused = true }
+    console.log(refused && map.getHeader().length > 0 ? 'ok' : 'bad')
+  `
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 })
+  assert.equal(result.status, 0, result.stderr)
+  assert.equal(result.stdout.trim(), 'ok')
 })
 
-test('index.js installs the guard before the exports are aliased', () => {
-  const source = readFileSync(new URL('../index.js', import.meta.url), 'utf8')
-  const guard = source.indexOf("require('./receiver-guard.js').guardReceivers(nativeBinding)")
-  assert.ok(guard !== -1)
-  assert.ok(guard < source.indexOf('\nmodule.exports = nativeBinding\n'))
+test('the matrix calls every method with arguments of the declared types', () => {
+  // Every method that declares parameters in index.d.ts has an entry in
+  // METHOD_ARGS with as many arguments, so argument conversion never refuses
+  // the call before the receiver check does.
+  const dts = readFileSync(new URL('../index.d.ts', import.meta.url), 'utf8')
+  for (const [, name, body] of dts.matchAll(/export declare class (\w+) \{([\s\S]*?)\n\}/g)) {
+    for (const [, method, params] of body.matchAll(/^  (\w+)\(([^)]*)\): /gm)) {
+      const arity = params.trim() === '' ? 0 : params.split(',').length
+      const make = METHOD_ARGS[`${name}.${method}`]
+      assert.equal(make ? make().length : 0, arity, `${name}.${method}`)
+    }
+  }
 })

@@ -6,9 +6,6 @@
 //
 //   napi build --platform --release --js index.js --dts index.d.ts && node scripts/loader.mjs
 //
-// It also inserts, before the exports are aliased, the call that installs the
-// receiver checks of `receiver-guard.js` on the binding's classes.
-//
 // The rewrite is deterministic and idempotent: running it on its own output
 // gives the same bytes, so index.js stays reproducible from the build.
 //
@@ -48,19 +45,6 @@ const START = 'if (!nativeBinding) {\n'
 const GENERATED_END = '  throw new Error(`Failed to load native binding`)\n}\n'
 const OURS_BEGIN = '  // cojson-native: load failure (written by scripts/loader.mjs)\n'
 const OURS_END = '  // cojson-native: end of load failure\n}\n'
-
-const EXPORTS_ANCHOR = 'module.exports.__napiBindingTarget = __napiStampBindingTarget('
-const GUARD_LINE =
-  "// cojson-native: receiver checks (written by scripts/loader.mjs; see receiver-guard.js)\n" +
-  "require('./receiver-guard.js').guardReceivers(nativeBinding)\n"
-
-/** `source` with the receiver-guard call in front of the export aliases (once). */
-function insertReceiverGuard(source) {
-  if (source.includes(GUARD_LINE)) return source
-  const anchor = source.indexOf(EXPORTS_ANCHOR)
-  if (anchor === -1) throw new Error('index.js: the export aliases were not found (napi-rs changed its template?)')
-  return source.slice(0, anchor) + GUARD_LINE + source.slice(anchor)
-}
 
 function loadFailureBlock(platforms) {
   return `${START}${OURS_BEGIN}  const supported = ${JSON.stringify(platforms)}
@@ -105,7 +89,7 @@ ${OURS_END}`
 
 /**
  * Returns `source` (a napi-rs generated index.js, or one already rewritten)
- * with the load-failure block replaced and the receiver-guard call inserted. Throws when the block is not found, so
+ * with the load-failure block replaced. Throws when the block is not found, so
  * a napi-rs upgrade that changes the generated text fails the build loudly.
  */
 export function rewriteLoader(source, platforms) {
@@ -121,7 +105,7 @@ export function rewriteLoader(source, platforms) {
   } else {
     throw new Error('index.js: the end of the load-failure block was not found (napi-rs changed its template?)')
   }
-  return insertReceiverGuard(source.slice(0, start) + loadFailureBlock(platforms) + source.slice(end))
+  return source.slice(0, start) + loadFailureBlock(platforms) + source.slice(end)
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
