@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { ours, ref, utf8, generator, attempt } from './helpers/common.mjs'
 import { base58 } from './helpers/base58.mjs'
 
-/** `IdArg`'s and `HeaderArg`'s buffer sizes, NUL included. */
+/** The buffer sizes of `SessionIdArg`/`CoValueIdArg` and `HeaderArg`, NUL included. */
 const ID_BUFFER = 192
 const HEADER_BUFFER = 1024
 /** A 1-, 2-, 3- and 4-byte character. */
