@@ -29,7 +29,8 @@ export declare class Blake3Hasher {
 
 /**
  * Native crypto for cojson with a bounded cache of parsed keys. Keys, ids,
- * messages and nonce material are JS strings (UTF-8 encoded natively);
+ * messages and nonce material are JS strings (UTF-8 encoded natively; a lone
+ * UTF-16 surrogate in a message, nonce material or text to hash throws);
  * sealed and encrypted data are bytes; decrypted data comes back as a string
  * (invalid UTF-8 replaced by U+FFFD, as `TextDecoder` does).
  */
@@ -112,7 +113,9 @@ export declare class NativeCryptoEngine {
 
 /**
  * The transaction log of one CoValue: header, sessions, signatures and
- * known state. Drop-in for `cojson-core-napi`'s `SessionMap`.
+ * known state. Drop-in for `cojson-core-napi`'s `SessionMap`, except that a
+ * session, CoValue or key id holding a lone UTF-16 surrogate throws
+ * (`InvalidArg`) where the reference reads it with U+FFFD in its place.
  */
 export declare class SessionMap {
   /**
@@ -407,7 +410,8 @@ export declare function sealForGroup(message: Uint8Array, recipientId: string, n
 
 /**
  * `shortHash_z` + base58 of the first 19 bytes of BLAKE3 of `value` (pass the
- * stable JSON of a value, as cojson does).
+ * stable JSON of a value, as cojson does). Throws for a lone surrogate in
+ * `value`, which the reference would hash as U+FFFD.
  */
 export declare function shortHash(value: string): string
 

@@ -3,6 +3,7 @@
 
 use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::text_arg::Text;
+use crate::binding::text_kind::TextToHash;
 use crate::core::hash;
 use napi_derive::napi;
 
@@ -26,9 +27,10 @@ pub fn generate_nonce(nonce_material: &[u8]) -> Uint8Array {
 }
 
 /// `shortHash_z` + base58 of the first 19 bytes of BLAKE3 of `value` (pass the
-/// stable JSON of a value, as cojson does).
+/// stable JSON of a value, as cojson does). Throws for a lone surrogate in
+/// `value`, which the reference would hash as U+FFFD.
 #[napi(catch_unwind)]
-pub fn short_hash(#[napi(ts_arg_type = "string")] value: Text) -> String {
+pub fn short_hash(#[napi(ts_arg_type = "string")] value: Text<TextToHash>) -> String {
     hash::short_hash(&value)
 }
 

@@ -18,4 +18,5 @@ mod sealing;
 mod session_map;
 mod signing;
 mod text_arg;
+mod text_kind;
 mod worker;

@@ -8,6 +8,7 @@
 use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::error::OrThrow;
 use crate::binding::text_arg::Text;
+use crate::binding::text_kind::{Message, NonceMaterial, TextToHash};
 use crate::core::base58;
 use crate::core::error::CryptoError;
 use crate::core::hash;
@@ -82,7 +83,8 @@ fn text(bytes: Vec<u8>) -> String {
 }
 
 /// Native crypto for cojson with a bounded cache of parsed keys. Keys, ids,
-/// messages and nonce material are JS strings (UTF-8 encoded natively);
+/// messages and nonce material are JS strings (UTF-8 encoded natively; a lone
+/// UTF-16 surrogate in a message, nonce material or text to hash throws);
 /// sealed and encrypted data are bytes; decrypted data comes back as a string
 /// (invalid UTF-8 replaced by U+FFFD, as `TextDecoder` does).
 #[napi]
@@ -151,7 +153,7 @@ impl NativeCryptoEngine {
     pub fn sign(
         &self,
         #[napi(ts_arg_type = "string")] secret: Text,
-        #[napi(ts_arg_type = "string")] message: Text,
+        #[napi(ts_arg_type = "string")] message: Text<Message>,
     ) -> Result<String> {
         self.run(Operation::Sign, |c| {
             Ok(c.sign(&secret, message.as_bytes())?.to_text())
@@ -164,7 +166,7 @@ impl NativeCryptoEngine {
     pub fn verify(
         &self,
         #[napi(ts_arg_type = "string")] signature: Text,
-        #[napi(ts_arg_type = "string")] message: Text,
+        #[napi(ts_arg_type = "string")] message: Text<Message>,
         #[napi(ts_arg_type = "string")] signer_id: Text,
     ) -> Result<bool> {
         self.run(Operation::Verify, |c| {
@@ -179,7 +181,7 @@ impl NativeCryptoEngine {
         &self,
         #[napi(ts_arg_type = "string")] plaintext: Text,
         #[napi(ts_arg_type = "string")] key_secret: Text,
-        #[napi(ts_arg_type = "string")] nonce_material: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text<NonceMaterial>,
     ) -> Result<Buffer> {
         self.run(Operation::Encrypt, |c| {
             c.stream(&key_secret, nonce_material.as_bytes(), plaintext.as_bytes())
@@ -193,7 +195,7 @@ impl NativeCryptoEngine {
         &self,
         ciphertext: &[u8],
         #[napi(ts_arg_type = "string")] key_secret: Text,
-        #[napi(ts_arg_type = "string")] nonce_material: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text<NonceMaterial>,
     ) -> Result<String> {
         self.run(Operation::Decrypt, |c| {
             c.stream(&key_secret, nonce_material.as_bytes(), ciphertext)
@@ -209,7 +211,7 @@ impl NativeCryptoEngine {
         #[napi(ts_arg_type = "string")] message: Text,
         #[napi(ts_arg_type = "string")] from: Text,
         #[napi(ts_arg_type = "string")] to: Text,
-        #[napi(ts_arg_type = "string")] nonce_material: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text<NonceMaterial>,
     ) -> Result<Buffer> {
         self.run(Operation::Seal, |c| {
             c.seal(message.as_bytes(), &from, &to, nonce_material.as_bytes())
@@ -225,7 +227,7 @@ impl NativeCryptoEngine {
         sealed: &[u8],
         #[napi(ts_arg_type = "string")] recipient: Text,
         #[napi(ts_arg_type = "string")] from: Text,
-        #[napi(ts_arg_type = "string")] nonce_material: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text<NonceMaterial>,
     ) -> Result<String> {
         self.run(Operation::Unseal, |c| {
             c.unseal(sealed, &recipient, &from, nonce_material.as_bytes())
@@ -240,7 +242,7 @@ impl NativeCryptoEngine {
         &self,
         #[napi(ts_arg_type = "string")] message: Text,
         #[napi(ts_arg_type = "string")] to: Text,
-        #[napi(ts_arg_type = "string")] nonce_material: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text<NonceMaterial>,
     ) -> Result<Buffer> {
         self.run(Operation::SealForGroup, |c| {
             c.seal_for_group(message.as_bytes(), &to, nonce_material.as_bytes())
@@ -255,7 +257,7 @@ impl NativeCryptoEngine {
         &self,
         sealed: &[u8],
         #[napi(ts_arg_type = "string")] recipient: Text,
-        #[napi(ts_arg_type = "string")] nonce_material: Text,
+        #[napi(ts_arg_type = "string")] nonce_material: Text<NonceMaterial>,
     ) -> Result<String> {
         self.run(Operation::UnsealForGroup, |c| {
             c.unseal_for_group(sealed, &recipient, nonce_material.as_bytes())
@@ -266,7 +268,10 @@ impl NativeCryptoEngine {
     /// `hash_z` + base58 of the BLAKE3 hash of the UTF-8 of `json` (pass
     /// the stable JSON of a value, as cojson's `secureHash` does).
     #[napi(catch_unwind)]
-    pub fn secure_hash(&self, #[napi(ts_arg_type = "string")] json: Text) -> Result<String> {
+    pub fn secure_hash(
+        &self,
+        #[napi(ts_arg_type = "string")] json: Text<TextToHash>,
+    ) -> Result<String> {
         self.run(Operation::Hash, |_| {
             let digest = hash::hash_once(json.as_bytes());
             let mut out = String::with_capacity(6 + base58::max_encoded_len(32));
@@ -279,7 +284,10 @@ impl NativeCryptoEngine {
     /// `shortHash_z` + base58 of the first 19 bytes of the BLAKE3 hash of the
     /// UTF-8 of `json`.
     #[napi(catch_unwind)]
-    pub fn short_hash(&self, #[napi(ts_arg_type = "string")] json: Text) -> Result<String> {
+    pub fn short_hash(
+        &self,
+        #[napi(ts_arg_type = "string")] json: Text<TextToHash>,
+    ) -> Result<String> {
         self.run(Operation::Hash, |_| Ok(hash::short_hash(&json)))
     }
 

@@ -5,8 +5,9 @@
 //! does the work and errors go through `error.rs`.
 
 use crate::binding::error::{range_error, OrThrow};
-use crate::binding::inline_text::{HeaderArg, IdArg};
+use crate::binding::inline_text::{CoValueIdArg, HeaderArg, SessionIdArg};
 use crate::binding::text_arg::Text;
+use crate::binding::text_kind::KeyId;
 use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
 use crate::core::transaction::MAX_MADE_AT;
 use napi::bindgen_prelude::{Array, Object};
@@ -66,7 +67,9 @@ fn known_state_object<'env, 'log>(
 }
 
 /// The transaction log of one CoValue: header, sessions, signatures and
-/// known state. Drop-in for `cojson-core-napi`'s `SessionMap`.
+/// known state. Drop-in for `cojson-core-napi`'s `SessionMap`, except that a
+/// session, CoValue or key id holding a lone UTF-16 surrogate throws
+/// (`InvalidArg`) where the reference reads it with U+FFFD in its place.
 //
 // Every method takes `&self` and reaches the log through a `RefCell`: the
 // napi-rs version we pin (see Cargo.toml) does not track borrows of class
@@ -108,7 +111,7 @@ impl SessionMap {
     #[napi(constructor, catch_unwind)]
     pub fn new(
         env: Env,
-        #[napi(ts_arg_type = "string")] co_id: IdArg,
+        #[napi(ts_arg_type = "string")] co_id: CoValueIdArg,
         #[napi(ts_arg_type = "string")] header_json: HeaderArg,
         max_tx_size: Option<f64>,
         skip_verify: Option<bool>,
@@ -142,7 +145,7 @@ impl SessionMap {
     #[napi(catch_unwind)]
     pub fn add_transactions(
         &self,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        #[napi(ts_arg_type = "string")] session_id: SessionIdArg,
         #[napi(ts_arg_type = "string | undefined | null")] signer_id: Option<Text>,
         #[napi(ts_arg_type = "string")] transactions_json: Text,
         #[napi(ts_arg_type = "string")] signature: Text,
@@ -150,7 +153,7 @@ impl SessionMap {
     ) -> Result<()> {
         self.log_mut()?
             .add_transactions(
-                &session_id,
+                session_id.as_str(),
                 signer_id.as_deref(),
                 &transactions_json,
                 &signature,
@@ -167,10 +170,10 @@ impl SessionMap {
     pub fn make_new_private_transaction(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        #[napi(ts_arg_type = "string")] session_id: SessionIdArg,
         #[napi(ts_arg_type = "string")] signer_secret: Text,
         #[napi(ts_arg_type = "string")] changes_json: Text,
-        #[napi(ts_arg_type = "string")] key_id: Text,
+        #[napi(ts_arg_type = "string")] key_id: Text<KeyId>,
         #[napi(ts_arg_type = "string")] key_secret: Text,
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
         made_at: f64,
@@ -179,7 +182,7 @@ impl SessionMap {
         let signed = self
             .log_mut()?
             .make_new_transaction(
-                &session_id,
+                session_id.as_str(),
                 &signer_secret,
                 &changes_json,
                 NewTransaction::Private {
@@ -199,7 +202,7 @@ impl SessionMap {
     pub fn make_new_trusting_transaction(
         &self,
         env: Env,
-        #[napi(ts_arg_type = "string")] session_id: Text,
+        #[napi(ts_arg_type = "string")] session_id: SessionIdArg,
         #[napi(ts_arg_type = "string")] signer_secret: Text,
         #[napi(ts_arg_type = "string")] changes_json: Text,
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
@@ -209,7 +212,7 @@ impl SessionMap {
         let signed = self
             .log_mut()?
             .make_new_transaction(
-                &session_id,
+                session_id.as_str(),
                 &signer_secret,
                 &changes_json,
                 NewTransaction::Trusting,
@@ -228,7 +231,7 @@ impl SessionMap {
 
     /// Number of transactions in a session, -1 if there is no such session.
     #[napi(catch_unwind, ts_args_type = "sessionId: string")]
-    pub fn get_transaction_count(&self, session_id: IdArg) -> Result<i64> {
+    pub fn get_transaction_count(&self, session_id: SessionIdArg) -> Result<i64> {
         Ok(self
             .log()?
             .transaction_count(session_id.as_str())
@@ -244,7 +247,7 @@ impl SessionMap {
     pub fn get_transaction<'env>(
         &self,
         env: &'env Env,
-        session_id: IdArg,
+        session_id: SessionIdArg,
         tx_index: f64,
     ) -> Result<Option<JsString<'env>>> {
         let index = index_arg(env, tx_index, "txIndex")?;
@@ -266,7 +269,7 @@ impl SessionMap {
     pub fn get_session_transactions<'env>(
         &self,
         env: &'env Env,
-        session_id: IdArg,
+        session_id: SessionIdArg,
         from_index: f64,
     ) -> Result<Option<Array<'env>>> {
         let from = index_arg(env, from_index, "fromIndex")?;
@@ -281,7 +284,7 @@ impl SessionMap {
 
     /// The signature after a session's last transaction, `null` if none.
     #[napi(catch_unwind, ts_args_type = "sessionId: string")]
-    pub fn get_last_signature(&self, session_id: IdArg) -> Result<Option<String>> {
+    pub fn get_last_signature(&self, session_id: SessionIdArg) -> Result<Option<String>> {
         Ok(self
             .log()?
             .last_signature(session_id.as_str())
@@ -293,7 +296,7 @@ impl SessionMap {
     pub fn get_signature_after(
         &self,
         env: Env,
-        session_id: IdArg,
+        session_id: SessionIdArg,
         tx_index: f64,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
@@ -306,7 +309,7 @@ impl SessionMap {
     /// The highest transaction index with an in-between signature: -1 if
     /// none, `null` if there is no such session.
     #[napi(catch_unwind, ts_args_type = "sessionId: string")]
-    pub fn get_last_signature_checkpoint(&self, session_id: IdArg) -> Result<Option<i64>> {
+    pub fn get_last_signature_checkpoint(&self, session_id: SessionIdArg) -> Result<Option<i64>> {
         Ok(self.log()?.last_signature_checkpoint(session_id.as_str()))
     }
 
@@ -374,7 +377,7 @@ impl SessionMap {
     pub fn decrypt_transaction(
         &self,
         env: Env,
-        session_id: IdArg,
+        session_id: SessionIdArg,
         tx_index: f64,
         key_secret: Text,
     ) -> Result<Option<String>> {
@@ -393,7 +396,7 @@ impl SessionMap {
     pub fn decrypt_transaction_meta(
         &self,
         env: Env,
-        session_id: IdArg,
+        session_id: SessionIdArg,
         tx_index: f64,
         key_secret: Text,
     ) -> Result<Option<String>> {

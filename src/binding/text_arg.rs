@@ -7,22 +7,26 @@
 //! caller and into logs. [`Text`] checks the type first and says only what was
 //! expected, and wipes its copy of the string when dropped.
 
+use crate::binding::text_kind::{refuse_lone_surrogates, AnyText, TextKind};
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
 use napi::{sys, Error, Result, Status, ValueType};
+use std::marker::PhantomData;
 use std::ops::Deref;
 use zeroize::Zeroizing;
 
-/// A JS string argument, as UTF-8 (lone surrogates become U+FFFD), wiped on drop.
-pub struct Text(Zeroizing<String>);
+/// A JS string argument of kind `K`, as UTF-8, wiped on drop. Lone surrogates
+/// are refused for the kinds that refuse them and become U+FFFD otherwise
+/// (see [`TextKind`]).
+pub struct Text<K: TextKind = AnyText>(Zeroizing<String>, PhantomData<K>);
 
-impl Text {
+impl<K: TextKind> Text<K> {
     /// The string.
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl Deref for Text {
+impl<K: TextKind> Deref for Text<K> {
     type Target = str;
 
     fn deref(&self) -> &str {
@@ -30,7 +34,7 @@ impl Deref for Text {
     }
 }
 
-impl TypeName for Text {
+impl<K: TextKind> TypeName for Text<K> {
     fn type_name() -> &'static str {
         "String"
     }
@@ -40,9 +44,9 @@ impl TypeName for Text {
     }
 }
 
-impl ValidateNapiValue for Text {}
+impl<K: TextKind> ValidateNapiValue for Text<K> {}
 
-impl FromNapiValue for Text {
+impl<K: TextKind> FromNapiValue for Text<K> {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> Result<Self> {
         let mut kind = 0;
         // SAFETY: `env` and `value` come from napi-rs for the current call.
@@ -57,6 +61,9 @@ impl FromNapiValue for Text {
         // in one allocation, which the Zeroizing wrapper wipes on drop.
         let text = unsafe { String::from_napi_value(env, value) }
             .map_err(|_| Error::new(Status::StringExpected, "Expected a string argument"))?;
-        Ok(Self(Zeroizing::new(text)))
+        let text = Zeroizing::new(text);
+        // SAFETY: as above.
+        unsafe { refuse_lone_surrogates::<K>(env, value, &text) }?;
+        Ok(Self(text, PhantomData))
     }
 }

@@ -13,6 +13,7 @@ pub mod ed25519;
 pub mod error;
 pub mod hash;
 pub mod header;
+pub mod js_text;
 pub mod json_error;
 pub(crate) mod json_read;
 pub mod key_cache;
