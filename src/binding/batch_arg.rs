@@ -21,17 +21,18 @@ use crate::binding::text_arg::Text;
 use crate::core::batch::BatchError;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::keys::{Signature, SignerId};
-use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
+use napi::bindgen_prelude::{FromNapiValue, TypeName};
 use napi::{check_status, sys, Env, Error, Result, Status, ValueType};
 use std::ffi::CStr;
 use std::ptr;
 
 /// The most items one call takes: far beyond any batch a worker verifies
-/// (a million signatures are about ten seconds of work), small enough that
+/// (a million signatures are about twenty seconds of work), small enough that
 /// the parsed items (about 120 bytes each, messages aside) stay bounded.
 pub const MAX_BATCH_ITEMS: u32 = 1 << 20;
 
-/// Items read before the result is first allocated; it grows from there.
+/// Room for this many items at most is reserved up front, whatever the
+/// length says; the result grows from there as items are actually read.
 const FIRST_ALLOCATION: u32 = 256;
 
 /// One item, parsed, owning a copy of its message.
@@ -49,8 +50,6 @@ impl TypeName for SignatureBatchArg {
         ValueType::Object
     }
 }
-
-impl ValidateNapiValue for SignatureBatchArg {}
 
 impl FromNapiValue for SignatureBatchArg {
     unsafe fn from_napi_value(env: sys::napi_env, items: sys::napi_value) -> Result<Self> {
