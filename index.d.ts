@@ -473,7 +473,9 @@ export declare function verifyAsync(signature: Uint8Array, message: Uint8Array, 
  * what `verify` would return for it. About 2.5× cheaper per signature than
  * `verify` for batches of a hundred or more; one invalid signature makes its
  * chunk of 128 fall back to single verification, so results stay exact.
- * Throws for a malformed item, naming its index.
+ * Throws for a malformed item, naming its index, and a `RangeError` (code
+ * `ERR_OUT_OF_RANGE`) for more than 1048576 items. Each message is copied as
+ * its item is read, so getters on later items cannot change what is checked.
  */
 export declare function verifyBatch(items: Array<SignatureToVerify>): Array<boolean>
 

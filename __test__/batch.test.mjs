@@ -75,3 +75,33 @@ test('messages are copied for the async variant', async () => {
   for (const it of items) it.message.fill(7)
   assert.deepEqual(await pending, new Array(40).fill(true))
 })
+
+test('items of the wrong shape throw, naming the item and the field', async () => {
+  const [item] = batch(1)
+  const cases = [
+    [[item, null], /^Invalid batch item 1: expected an object/],
+    [[item, 'x'], /^Invalid batch item 1: expected an object/],
+    [[{ ...item, signature: utf8(item.signature) }], /^Invalid batch item 0: `signature` must be a string$/],
+    [[item, { ...item, message: Array.from(item.message) }], /^Invalid batch item 1: `message` must be a Uint8Array$/],
+    [[{ ...item, message: new Uint16Array(2) }], /^Invalid batch item 0: `message` must be a Uint8Array$/],
+    [[{ ...item, signerId: undefined }], /^Invalid batch item 0: `signerId` must be a string$/],
+    ['not an array', /^Invalid batch: items must be an array/],
+    [{}, /^Invalid batch: items must be an array/],
+  ]
+  for (const [items, message] of cases) {
+    for (const fn of [ours.verifyBatch, ours.verifyBatchAsync]) {
+      assert.throws(() => fn(items), (e) => e.code === 'InvalidArg' && message.test(e.message), String(message))
+    }
+  }
+})
+
+test('Buffers, array-likes and proxies of arrays are read like arrays', async () => {
+  const items = spoil(batch(6), 0.5)
+  const reference = expected(items, ref)
+  const asBuffers = items.map((it) => ({ ...it, message: Buffer.from(it.message) }))
+  const arrayLike = { length: items.length, ...items }
+  for (const form of [asBuffers, arrayLike, new Proxy(items, {})]) {
+    assert.deepEqual(ours.verifyBatch(form), reference)
+    assert.deepEqual(await ours.verifyBatchAsync(form), reference)
+  }
+})

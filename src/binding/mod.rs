@@ -8,6 +8,7 @@
 
 mod async_ops;
 mod batch;
+mod batch_arg;
 mod bytes;
 mod encryption;
 mod error;
