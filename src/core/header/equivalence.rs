@@ -423,6 +423,30 @@ fn values_that_a_skipping_scanner_would_pass_are_rejected_as_before() {
 }
 
 #[test]
+fn uniqueness_objects_keep_only_strings_and_the_last_value_of_a_key() {
+    let zeros = format!("[{}0]", "0,".repeat(1 << 20));
+    let mut seen = BTreeMap::new();
+    for entries in [
+        r#""b":"2","a":"1""#.to_owned(),
+        r#""a":[0],"a":"1""#.to_owned(),
+        r#""a":"1","a":[0]"#.to_owned(),
+        r#""a":{"x":"y"},"b":"2""#.to_owned(),
+        r#""":"x","a":"y","a":"z""#.to_owned(),
+        r#""a":null"#.to_owned(),
+        r#""a":1e400"#.to_owned(),
+        format!(r#""a":{zeros}"#),
+        format!(r#""a":{zeros},"a":"ok""#),
+    ] {
+        let json = format!(
+            r#"{{"type":"comap","ruleset":{{"type":"unsafeAllowAll"}},"meta":null,"uniqueness":{{{entries}}}}}"#
+        );
+        assert_same(&json, &mut seen);
+    }
+    // Strict and not: the first two and the last both ways, the empty key once.
+    assert_eq!(seen["ok"], 7, "{seen:?}");
+}
+
+#[test]
 fn check_id_matches_comparing_the_id_text() {
     let mut rng = Rng(7);
     let mut with_leading_one = 0;
