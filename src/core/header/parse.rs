@@ -4,11 +4,10 @@
 //! The top-level object and the `ruleset` object (`ruleset.rs`) are read
 //! by serde visitors: keys are matched against the known field names as borrowed text,
 //! and string fields stay borrowed from the input unless they contain
-//! escapes. Only `meta` (any JSON, written back with sorted keys) goes
-//! through `Value`; `meta: null`, the common case, allocates nothing. A
-//! `uniqueness` object may only hold strings: its entries are kept as text,
-//! and any other value is parsed in full but only noted, so an array or an
-//! object there never becomes a tree.
+//! escapes. `meta` (any JSON) is written into its canonical text as it is
+//! read (`meta.rs`). A `uniqueness` object may only hold strings: its entries
+//! are kept as text, and any other value is parsed in full but only noted.
+//! So no part of a header becomes a `serde_json::Value` tree.
 //!
 //! The result is the one the former `Value`-based parser gave, error for
 //! error (the equivalence test in `equivalence.rs` checks this on generated
@@ -19,13 +18,13 @@
 //!   whole text has parsed, so a syntax error anywhere still wins, and they
 //!   are checked in the former order.
 
+use super::meta::CanonicalMeta;
 use super::ruleset::{RulesetFields, RulesetReader};
 use super::HeaderError;
 use crate::core::json_error;
 use crate::core::json_read::{Keep, Reader, Reading, Scalar, Skip};
 use crate::core::stable_json;
 use serde::de::{DeserializeSeed, MapAccess};
-use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -126,7 +125,11 @@ impl<'de> Reader<'de> for TopLevel<'_, 'de> {
                         map.next_value_seed(Reading(RulesetReader(&mut fields.ruleset)))?;
                     fields.ruleset_is_object = Some(is_object);
                 }
-                Field::Meta => fields.meta = Some(map.next_value::<Value>()?),
+                Field::Meta => {
+                    let mut text = String::new();
+                    map.next_value_seed(CanonicalMeta(&mut text))?;
+                    fields.meta = Some(text);
+                }
                 Field::Uniqueness => {
                     fields.uniqueness = Some(map.next_value_seed(Reading(UniquenessReader))?);
                 }
@@ -148,7 +151,8 @@ struct HeaderFields<'de> {
     /// Whether the last `ruleset` was an object; `None` when there was none.
     ruleset_is_object: Option<bool>,
     ruleset: RulesetFields<'de>,
-    meta: Option<Value>,
+    /// The canonical text of the last `meta`.
+    meta: Option<String>,
     uniqueness: Option<Uniqueness<'de>>,
     created_at: Option<Scalar<'de>>,
     /// Some key other than the five above.
@@ -198,7 +202,7 @@ impl HeaderFields<'_> {
         out.push_str("\"meta\":");
         match &self.meta {
             None => out.push_str("null"),
-            Some(meta) => stable_json::push_value(out, meta),
+            Some(meta) => out.push_str(meta),
         }
         out.push(',');
         out.push_str("\"ruleset\":");
