@@ -9,7 +9,10 @@
 //!   noted and refused once the object has closed, as before; an array or an
 //!   object is refused at its first byte, before anything inside it is read.
 //! - `privacy`: a string, compared with its two literals and never copied.
-//! - `madeAt`: a number (serde_json's `Number`, no allocation).
+//! - `madeAt`: a number (serde_json's `Number`).
+//! - a transaction: an object (serde's derive also read an array as the
+//!   fields in order, so `["trusting",1,"[1]"]` was accepted; the reference
+//!   refuses it).
 //!
 //! Memory is therefore bounded by the input: the canonical text written is
 //! never longer than the batch (every canonical token is the shortest form
@@ -17,11 +20,12 @@
 //! dropped), and besides it only one transaction's escaped strings are held.
 //!
 //! Errors are the ones the former `Value`-based parser gave (`oracle.rs`,
-//! checked by `equivalence.rs`), with one difference: an array or object
-//! in a string field is reported at once, as `<field> must be a string`,
-//! where the former parser first read the whole batch (so a JSON error
-//! later in the text, or another fault earlier in the same transaction,
-//! was reported instead).
+//! checked by `equivalence.rs`), except for arrays in place of transactions
+//! (above) and for an array or object in a string field: that is reported
+//! at once, as `<field> must be a string` (or as the first fault of an
+//! earlier transaction), where the former parser first read the whole
+//! batch, so that a JSON error later in the text, or another fault earlier
+//! in the same transaction, was reported instead.
 
 use super::{
     check_encrypted, private_size, write_private, write_trusting, Kind, TransactionSink, TxError,
