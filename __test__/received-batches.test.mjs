@@ -80,7 +80,7 @@ test('a string field holding anything but a string: refused where the reference 
         if (theirs.stored) {
           // The reference drops a `null` meta, and a field the privacy does
           // not use whatever it holds, and stores the rest: ours refuses
-          // such non-canonical input (documented in SECURITY.md).
+          // such non-canonical input (SECURITY.md, docs/session-map.md).
           assert.ok((field === 'meta' && raw === 'null') || unused.includes(field), `${privacy} ${field} ${what}: the reference accepted`)
           assert.match(mine.error, /^Invalid transaction: /, `${privacy} ${field} ${what}`)
           continue
