@@ -84,6 +84,8 @@ Object.assign(summaries, await sessionMapSection(runSection, { ours, ref, wasm }
 if (process.env.BENCH_MEMORY !== '0') {
   const { memorySection } = await import('./memory.mjs')
   memorySection()
+  const { receivedMemorySection } = await import('./received-memory.mjs')
+  receivedMemorySection(QUICK ? { sizes: [1] } : {})
 }
 
 if (process.env.BENCH_EXTRAS !== '0') {

@@ -4,16 +4,17 @@
 //! text, so batches normally arrive byte for byte as this crate would write
 //! them: keys in sorted order, no whitespace, strings escaped as
 //! [`stable_json::push_string`] escapes them. [`scan`] recognises exactly
-//! such a batch and returns transactions borrowing its text, skipping the
-//! parse into JSON values and the rewrite. Anything else — other key orders,
-//! whitespace, other escapes, errors of any kind — returns `None`, and the
-//! caller takes the general path, which accepts or rejects as before. So the
+//! such a batch and copies each transaction's text into the sink as it is,
+//! skipping the field-by-field parse and the rewrite. Anything else — other
+//! key orders, whitespace, other escapes, errors of any kind — returns
+//! `None`, and the caller discards what was copied and takes the general
+//! path (`transaction/wire.rs`), which accepts or rejects as before. So the
 //! result never differs from the general path's, only its cost.
 //!
 //! [`stable_json::push_string`]: crate::core::stable_json::push_string
 
 use crate::core::base64url;
-use crate::core::transaction::{Kind, Transaction, ENCRYPTED_PREFIX, MAX_MADE_AT};
+use crate::core::transaction::{Kind, TransactionSink, ENCRYPTED_PREFIX, MAX_MADE_AT};
 
 const TRUSTING_OPEN: &[u8] = b"{\"changes\":";
 const PRIVATE_OPEN: &[u8] = b"{\"encryptedChanges\":\"encrypted_U";
@@ -24,16 +25,16 @@ const ENCRYPTED_META: &[u8] = b",\"meta\":\"encrypted_U";
 const TRUSTING_CLOSE: &[u8] = b",\"privacy\":\"trusting\"}";
 const PRIVATE_CLOSE: &[u8] = b",\"privacy\":\"private\"}";
 
-/// The transactions of `json` if it is a canonical batch, else `None`.
-pub fn scan(json: &str) -> Option<Vec<Transaction<'_>>> {
+/// Copies the transactions of `json` into `sink` if it is a canonical
+/// batch; else `None`, with `sink` holding part of it.
+pub fn scan_into<S: TransactionSink>(json: &str, sink: &mut S) -> Option<()> {
     let mut cursor = Cursor {
         bytes: json.as_bytes(),
         at: 0,
     };
     cursor.eat(b"[")?;
-    let mut out = Vec::new();
     if cursor.eat(b"]").is_some() {
-        return cursor.at_end().then_some(out);
+        return cursor.at_end().then_some(());
     }
     loop {
         let start = cursor.at;
@@ -41,17 +42,14 @@ pub fn scan(json: &str) -> Option<Vec<Transaction<'_>>> {
             true => cursor.private(start)?,
             false => cursor.trusting()?,
         };
-        out.push(Transaction::from_parts(
-            json.get(start..cursor.at)?,
-            kind,
-            size,
-        ));
+        sink.text().push_str(json.get(start..cursor.at)?);
+        sink.finish(kind, size);
         if cursor.eat(b",").is_none() {
             break;
         }
     }
     cursor.eat(b"]")?;
-    cursor.at_end().then_some(out)
+    cursor.at_end().then_some(())
 }
 
 struct Cursor<'a> {
@@ -196,19 +194,12 @@ fn hex_digit(byte: u8) -> Option<u8> {
 mod tests {
     use super::*;
     use crate::core::stable_json;
+    use crate::core::transaction::{parse_general, summarise, Collected, Transaction};
 
-    fn summary(batch: &[Transaction<'_>]) -> Vec<(String, bool, bool, usize)> {
-        batch
-            .iter()
-            .map(|t| {
-                (
-                    t.json().to_owned(),
-                    t.is_private(),
-                    t.has_encrypted_meta(),
-                    t.size(),
-                )
-            })
-            .collect()
+    /// The fast path alone, into a fresh collector.
+    fn scan(json: &str) -> Option<Collected> {
+        let mut out = Collected::default();
+        scan_into(json, &mut out).map(|()| out)
     }
 
     #[test]
@@ -229,14 +220,10 @@ mod tests {
                 .join(",")
         );
         let scanned = scan(&text).expect("canonical");
-        assert_eq!(summary(&scanned), summary(&built));
-        let general = Transaction::parse_general(&text).unwrap();
-        assert_eq!(summary(&general), summary(&built));
-        for ((s, b), g) in scanned.iter().zip(&built).zip(&general) {
-            assert_eq!(s.kind(), b.kind());
-            assert_eq!(g.kind(), b.kind());
-        }
-        assert_eq!(scan("[]").map(|b| b.len()), Some(0));
+        assert_eq!(scanned.summary(), summarise(&built));
+        let general = parse_general(&text).unwrap();
+        assert_eq!(general.summary(), summarise(&built));
+        assert_eq!(scan("[]").map(|b| b.summary().len()), Some(0));
     }
 
     #[test]
@@ -246,9 +233,9 @@ mod tests {
             let built = Transaction::trusting(&changes, 1, Some(&changes));
             let text = format!("[{}]", built.json());
             let scanned = scan(&text).expect("canonical");
-            let general = Transaction::parse_general(&text).unwrap();
-            assert_eq!(summary(&scanned), summary(&general), "byte {byte}");
-            assert_eq!(summary(&scanned), summary(&[built]), "byte {byte}");
+            let general = parse_general(&text).unwrap();
+            assert_eq!(scanned.summary(), general.summary(), "byte {byte}");
+            assert_eq!(scanned.summary(), summarise(&[built]), "byte {byte}");
         }
     }
 

@@ -14,6 +14,7 @@ use crate::core::hash;
 
 #[cfg(test)]
 mod equivalence;
+mod meta;
 #[cfg(test)]
 mod oracle;
 mod parse;

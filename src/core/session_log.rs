@@ -10,7 +10,7 @@ use crate::core::ed25519;
 use crate::core::hash::Hasher;
 use crate::core::keys::{Signature, SignerId, SignerSecret};
 use crate::core::stable_json;
-use crate::core::transaction::{Kind, Transaction};
+use crate::core::transaction::{Kind, Transaction, TransactionSink};
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use std::collections::BTreeMap;
 
@@ -78,6 +78,63 @@ fn signed_text(hasher: &Hasher) -> String {
     base58::encode_into(&hasher.finalize(), &mut out);
     out.push('"');
     out
+}
+
+/// A log's length and spare room before an addition, to go back to.
+struct Mark {
+    text: usize,
+    text_capacity: usize,
+    entries: usize,
+    entries_capacity: usize,
+}
+
+impl Mark {
+    fn of(log: &SessionLog) -> Self {
+        Self {
+            text: log.text.len(),
+            text_capacity: log.text.capacity(),
+            entries: log.entries.len(),
+            entries_capacity: log.entries.capacity(),
+        }
+    }
+
+    /// Takes out everything appended since, and the room reserved for it.
+    fn restore(&self, log: &mut SessionLog) {
+        // `self.text` was the text's length, so it is a character boundary.
+        log.text.truncate(self.text);
+        log.text.shrink_to(self.text_capacity);
+        log.entries.truncate(self.entries);
+        log.entries.shrink_to(self.entries_capacity);
+    }
+}
+
+/// Received transactions being appended to a [`SessionLog`]: each text goes
+/// straight into the log's storage. See [`SessionLog::add_received`].
+pub struct Appender<'l> {
+    log: &'l mut SessionLog,
+    mark: &'l Mark,
+    /// The sizes of the transactions appended so far, summed.
+    size: usize,
+}
+
+impl TransactionSink for Appender<'_> {
+    fn text(&mut self) -> &mut String {
+        &mut self.log.text
+    }
+
+    fn finish(&mut self, kind: Kind, size: usize) {
+        self.log.entries.push(Entry {
+            end: self.log.text.len(),
+            kind,
+        });
+        self.size = self.size.saturating_add(size);
+    }
+
+    fn discard(&mut self) {
+        self.log.text.truncate(self.mark.text);
+        self.log.entries.truncate(self.mark.entries);
+        self.size = 0;
+    }
 }
 
 impl SessionLog {
@@ -185,6 +242,8 @@ impl SessionLog {
         out
     }
 
+    /// Refuses `adding` more transactions (or those already appended, with
+    /// 0) when the count would not fit in a `u32`.
     fn check_room(&self, adding: usize) -> Result<(), LogError> {
         let total = self.entries.len().saturating_add(adding);
         if u32::try_from(total).is_err() {
@@ -218,12 +277,73 @@ impl SessionLog {
         skip_verify: bool,
         max_tx_size: usize,
     ) -> Result<(), LogError> {
-        self.check_room(transactions.len())?;
+        let parse = |sink: &mut Appender<'_>| {
+            sink.text()
+                .reserve(transactions.iter().map(|t| t.json().len()).sum());
+            transactions.iter().for_each(|tx| sink.push(tx));
+            Ok::<(), LogError>(())
+        };
+        self.add_received(parse, signature, skip_verify, max_tx_size)
+    }
+
+    /// Adds received transactions that `parse` writes straight into this
+    /// log's storage (see [`crate::core::transaction::parse_batch_into`]), so
+    /// a batch is never held in a second copy. The signature is checked as
+    /// in [`SessionLog::add`]. If `parse` fails or the signature does not
+    /// verify, everything it wrote is taken out again (spare room included)
+    /// and the log is exactly as before.
+    pub fn add_received<E: From<LogError>>(
+        &mut self,
+        parse: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
+        signature: &Signature,
+        skip_verify: bool,
+        max_tx_size: usize,
+    ) -> Result<(), E> {
+        let mark = Mark::of(self);
+        match self.append_checked(&mark, parse, signature, skip_verify) {
+            Ok(size) => {
+                self.give_back_spare_room(mark.text_capacity);
+                self.record_signature(size, signature.to_text().into_boxed_str(), max_tx_size);
+                Ok(())
+            }
+            Err(e) => {
+                mark.restore(self);
+                Err(e)
+            }
+        }
+    }
+
+    /// `parse_batch_into` reserves room for the whole batch text; when that
+    /// text was much longer than its canonical form (whitespace, escapes),
+    /// gives back what is beyond the room doubling would have left.
+    fn give_back_spare_room(&mut self, capacity_before: usize) {
+        let keep = self.text.len().max(capacity_before).saturating_mul(2);
+        if self.text.capacity() > keep {
+            self.text.shrink_to(keep);
+        }
+    }
+
+    /// Appends through `parse`, then checks the count and the signature;
+    /// returns the size of the new transactions. The caller restores `mark`
+    /// on error.
+    fn append_checked<E: From<LogError>>(
+        &mut self,
+        mark: &Mark,
+        parse: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
+        signature: &Signature,
+        skip_verify: bool,
+    ) -> Result<usize, E> {
+        let mut appender = Appender {
+            log: self,
+            mark,
+            size: 0,
+        };
+        parse(&mut appender)?;
+        let size = appender.size;
+        self.check_room(0)?;
         if !skip_verify {
             let mut hasher = self.hasher.clone();
-            for tx in &transactions {
-                hasher.update(tx.json().as_bytes());
-            }
+            hasher.update(self.text.get(mark.text..).unwrap_or_default().as_bytes());
             let text = signed_text(&hasher);
             let valid = self
                 .signer
@@ -232,21 +352,12 @@ impl SessionLog {
             if !valid {
                 return Err(LogError::SignatureVerification {
                     hash: text.trim_matches('"').to_owned(),
-                });
+                }
+                .into());
             }
             self.hasher = hasher;
         }
-        let size = transactions
-            .iter()
-            .fold(0usize, |sum, tx| sum.saturating_add(tx.size()));
-        let bytes = transactions.iter().map(|tx| tx.json().len()).sum();
-        self.text.reserve(bytes);
-        self.entries.reserve(transactions.len());
-        for tx in &transactions {
-            self.store(tx);
-        }
-        self.record_signature(size, signature.to_text().into_boxed_str(), max_tx_size);
-        Ok(())
+        Ok(size)
     }
 
     /// Appends a transaction made here and signs the new hash with `secret`.
@@ -338,6 +449,67 @@ mod tests {
         assert!(unsigned.add(vec![tx.clone()], &sig, false, 100).is_err());
         unsigned.add(vec![tx], &sig, true, 100).unwrap();
         assert_eq!(unsigned.count(), 1);
+    }
+
+    #[test]
+    fn received_batches_go_straight_into_storage_and_out_again_on_error() {
+        use crate::core::transaction::{parse_batch_into, TxError};
+        let secret = SignerSecret::from_bytes([5u8; 32]);
+        let sig = Signature::parse(
+            &SessionLog::new("co_zA", "s", None)
+                .append_own(Transaction::trusting("[1]", 1, None), &secret, 100)
+                .unwrap(),
+        )
+        .unwrap();
+        let mut log = SessionLog::new("co_zA", "s", None);
+        fn parse(json: &str) -> impl FnOnce(&mut Appender<'_>) -> Result<(), Error> + '_ {
+            move |sink| parse_batch_into(json, sink).map_err(Error::Tx)
+        }
+        log.add_received(
+            parse(r#"[{"changes":"[1]","madeAt":1,"privacy":"trusting"}]"#),
+            &sig,
+            true,
+            100,
+        )
+        .unwrap();
+        let (text, capacity) = (log.text.clone(), log.text.capacity());
+        // A bad second transaction, then a bad signature: nothing changes.
+        let bad = r#"[{"privacy":"trusting","madeAt":2,"changes":"[2]"},{"privacy":"trusting","madeAt":3,"changes":[0]}]"#;
+        assert_eq!(
+            log.add_received(parse(bad), &sig, true, 100),
+            Err(Error::Tx(TxError::Invalid("changes must be a string")))
+        );
+        let good = r#"[{"privacy":"trusting","madeAt":2,"changes":"[2]"}]"#;
+        assert!(matches!(
+            log.add_received(parse(good), &sig, false, 100),
+            Err(Error::Log(LogError::SignatureVerification { .. }))
+        ));
+        assert_eq!(
+            (log.count(), &log.text, log.text.capacity()),
+            (1, &text, capacity)
+        );
+        // A batch padded with 1 MiB of whitespace leaves no room that size behind.
+        let padded = format!("[{}{}", " ".repeat(1 << 20), &good[1..]);
+        log.add_received(parse(&padded), &sig, true, 100).unwrap();
+        assert_eq!(log.count(), 2);
+        assert!(
+            log.text.capacity() <= 2 * capacity.max(log.text.len()),
+            "{}",
+            log.text.capacity()
+        );
+    }
+
+    /// Either error of a receive, for the tests.
+    #[derive(Debug, PartialEq)]
+    enum Error {
+        Tx(crate::core::transaction::TxError),
+        Log(LogError),
+    }
+
+    impl From<LogError> for Error {
+        fn from(e: LogError) -> Self {
+            Error::Log(e)
+        }
     }
 
     #[test]

@@ -11,9 +11,9 @@ use crate::core::error::{CryptoError, KeyError};
 use crate::core::header::{Header, HeaderError};
 use crate::core::keys::{KeySecret, Signature, SignerId, SignerSecret};
 use crate::core::known_state::{self, SessionCounts};
-use crate::core::session_log::{LogError, SessionLog, Signer};
+use crate::core::session_log::{Appender, LogError, SessionLog, Signer};
 use crate::core::stable_json;
-use crate::core::transaction::{encrypt_payload, Transaction, TxError};
+use crate::core::transaction::{self, encrypt_payload, Transaction, TxError};
 use std::cell::Cell;
 use std::collections::HashMap;
 
@@ -236,18 +236,21 @@ impl SessionMap {
             }
         };
         let signature = Signature::parse(signature)?;
-        let transactions = Transaction::parse_batch(transactions_json)?;
         let max = self.max_tx_size;
-        // `SessionLog::add` changes nothing on error, and a new session is only
-        // inserted once its first batch is in.
+        // Parsed straight into the log's storage. `SessionLog::add_received`
+        // changes nothing on error, and a new session is only inserted once
+        // its first batch is in.
+        let parse = |sink: &mut Appender<'_>| {
+            transaction::parse_batch_into(transactions_json, sink).map_err(SessionMapError::from)
+        };
         let count = match self.log_mut(session_id) {
             Some(log) => {
-                log.add(transactions, &signature, skip_verify, max)?;
+                log.add_received(parse, &signature, skip_verify, max)?;
                 log.count()
             }
             None => {
                 let mut log = SessionLog::new(&self.co_id, session_id, signer);
-                log.add(transactions, &signature, skip_verify, max)?;
+                log.add_received(parse, &signature, skip_verify, max)?;
                 let count = log.count();
                 self.insert_new(session_id, log);
                 count

@@ -8,6 +8,13 @@
 //! unknown fields, `privacy` not matching the fields present, `meta: null`, a
 //! `madeAt` that is not an integer in `0..=2^53-1`, or values of the wrong
 //! type are rejected rather than silently rewritten.
+//!
+//! Received batches are parsed straight into a [`TransactionSink`] (a
+//! session log's storage): by the canonical fast path
+//! (`canonical_batch.rs`) when the text is already canonical, else by the
+//! general parser (`transaction/wire.rs`), whose field readers accept only
+//! what each field may hold, so no JSON tree is ever built from received
+//! input.
 
 use crate::core::base64url;
 use crate::core::canonical_batch;
@@ -15,11 +22,16 @@ use crate::core::json_error;
 use crate::core::keys::KeySecret;
 use crate::core::stable_json;
 use crate::core::xsalsa20;
-use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::num::NonZeroU32;
 use std::ops::Range;
+
+#[cfg(test)]
+mod equivalence;
+#[cfg(test)]
+mod oracle;
+mod wire;
 
 /// Prefix of an encrypted value.
 pub const ENCRYPTED_PREFIX: &str = "encrypted_U";
@@ -95,43 +107,13 @@ impl Kind {
     }
 }
 
-/// A transaction in canonical form: built here, parsed from a received batch
-/// (borrowing the batch text when it was already canonical), or viewed in a
-/// session log's storage.
+/// A transaction in canonical form: built here, or viewed in a session log's
+/// storage (received batches are parsed straight into that storage).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction<'a> {
     json: Cow<'a, str>,
     kind: Kind,
     size: usize,
-}
-
-/// Deserializes a field that is present, keeping `null` as `Value::Null`.
-fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WireTransaction {
-    privacy: String,
-    #[serde(rename = "madeAt")]
-    made_at: serde_json::Number,
-    #[serde(default, deserialize_with = "present")]
-    changes: Option<Value>,
-    #[serde(rename = "encryptedChanges", default, deserialize_with = "present")]
-    encrypted_changes: Option<Value>,
-    #[serde(rename = "keyUsed", default, deserialize_with = "present")]
-    key_used: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
-    meta: Option<Value>,
-}
-
-fn as_string(value: Option<Value>, what: &'static str) -> Result<Option<String>, TxError> {
-    match value {
-        None => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(TxError::Invalid(what)),
-    }
 }
 
 fn check_encrypted(text: &str) -> Result<(), TxError> {
@@ -148,15 +130,80 @@ fn push_made_at(out: &mut String, made_at: u64) {
     out.push_str(&made_at.to_string());
 }
 
-/// Appends `"encrypted_U<payload>"` and returns the payload's byte range.
-fn push_encrypted(out: &mut String, payload: &str) -> Range<usize> {
+/// Appends `"encrypted_U<payload>"` and returns the payload's byte range,
+/// counted from `origin`.
+fn push_encrypted(out: &mut String, payload: &str, origin: usize) -> Range<usize> {
     out.push('"');
     out.push_str(ENCRYPTED_PREFIX);
-    let start = out.len();
+    let start = out.len() - origin;
     out.push_str(payload);
-    let end = out.len();
+    let end = out.len() - origin;
     out.push('"');
     start..end
+}
+
+/// Appends the canonical text of a private transaction (payloads without
+/// the `encrypted_U` prefix) and returns where its payloads sit, counted
+/// from the start of that text.
+pub(crate) fn write_private(
+    out: &mut String,
+    changes_b64: &str,
+    key_used: &str,
+    made_at: u64,
+    meta_b64: Option<&str>,
+) -> Kind {
+    let origin = out.len();
+    out.push_str("{\"encryptedChanges\":");
+    let changes = push_encrypted(out, changes_b64, origin);
+    out.push_str(",\"keyUsed\":");
+    stable_json::push_string(out, key_used);
+    push_made_at(out, made_at);
+    let meta = meta_b64.map(|m| {
+        out.push_str(",\"meta\":");
+        push_encrypted(out, m, origin)
+    });
+    out.push_str(",\"privacy\":\"private\"}");
+    Kind::private(changes, meta)
+}
+
+/// Appends the canonical text of a trusting transaction.
+pub(crate) fn write_trusting(out: &mut String, changes: &str, made_at: u64, meta: Option<&str>) {
+    out.push_str("{\"changes\":");
+    stable_json::push_string(out, changes);
+    push_made_at(out, made_at);
+    if let Some(meta) = meta {
+        out.push_str(",\"meta\":");
+        stable_json::push_string(out, meta);
+    }
+    out.push_str(",\"privacy\":\"trusting\"}");
+}
+
+/// The size cojson counts for a private transaction: the length of the
+/// whole `encryptedChanges` string.
+pub(crate) fn private_size(changes_b64: &str) -> usize {
+    ENCRYPTED_PREFIX.len() + changes_b64.len()
+}
+
+/// Where received transactions go as they are parsed: each one's canonical
+/// text is appended to [`TransactionSink::text`], then
+/// [`TransactionSink::finish`] records it. A session log's storage is one;
+/// on error the caller takes everything back out.
+pub trait TransactionSink {
+    /// The buffer the next transaction's text is appended to.
+    fn text(&mut self) -> &mut String;
+
+    /// Records the transaction whose text was just appended: where its
+    /// payloads sit (counted from the start of its text) and its size.
+    fn finish(&mut self, kind: Kind, size: usize);
+
+    /// Removes every transaction appended since the sink was handed over.
+    fn discard(&mut self);
+
+    /// Appends a transaction that is already built.
+    fn push(&mut self, transaction: &Transaction<'_>) {
+        self.text().push_str(transaction.json());
+        self.finish(transaction.kind(), transaction.size());
+    }
 }
 
 impl Transaction<'static> {
@@ -170,117 +217,113 @@ impl Transaction<'static> {
     ) -> Self {
         let mut json =
             String::with_capacity(changes_b64.len() + meta_b64.map_or(0, str::len) + 120);
-        json.push_str("{\"encryptedChanges\":");
-        let changes = push_encrypted(&mut json, changes_b64);
-        json.push_str(",\"keyUsed\":");
-        stable_json::push_string(&mut json, key_used);
-        push_made_at(&mut json, made_at);
-        let meta = meta_b64.map(|m| {
-            json.push_str(",\"meta\":");
-            push_encrypted(&mut json, m)
-        });
-        json.push_str(",\"privacy\":\"private\"}");
+        let kind = write_private(&mut json, changes_b64, key_used, made_at, meta_b64);
         Self {
             json: Cow::Owned(json),
-            kind: Kind::private(changes, meta),
-            size: ENCRYPTED_PREFIX.len() + changes_b64.len(),
+            kind,
+            size: private_size(changes_b64),
         }
     }
 
     /// Builds a trusting transaction.
     pub fn trusting(changes: &str, made_at: u64, meta: Option<&str>) -> Self {
         let mut json = String::with_capacity(changes.len() + meta.map_or(0, str::len) + 64);
-        json.push_str("{\"changes\":");
-        stable_json::push_string(&mut json, changes);
-        push_made_at(&mut json, made_at);
-        if let Some(meta) = meta {
-            json.push_str(",\"meta\":");
-            stable_json::push_string(&mut json, meta);
-        }
-        json.push_str(",\"privacy\":\"trusting\"}");
+        write_trusting(&mut json, changes, made_at, meta);
         Self {
             json: Cow::Owned(json),
             kind: Kind::TRUSTING,
             size: changes.len(),
         }
     }
+}
 
-    fn from_wire(wire: WireTransaction) -> Result<Self, TxError> {
-        let made_at = match wire.made_at.as_u64() {
-            Some(n) if n <= MAX_MADE_AT => n,
-            Some(_) => return Err(TxError::Invalid("madeAt is above 2^53-1")),
-            None => return Err(TxError::Invalid("Failed to convert made_at to u64")),
-        };
-        let meta = match wire.meta {
-            Some(Value::Null) => {
-                return Err(TxError::Invalid("meta must be a string when present"))
-            }
-            other => as_string(other, "meta must be a string when present")?,
-        };
-        match wire.privacy.as_str() {
-            "private" => {
-                if wire.changes.is_some() {
-                    return Err(TxError::Invalid("a private transaction has no `changes`"));
-                }
-                let encrypted =
-                    as_string(wire.encrypted_changes, "encryptedChanges must be a string")?
-                        .ok_or(TxError::Invalid("missing field `encryptedChanges`"))?;
-                let key_used = as_string(wire.key_used, "keyUsed must be a string")?
-                    .ok_or(TxError::Invalid("missing field `keyUsed`"))?;
-                check_encrypted(&encrypted)?;
-                if let Some(meta) = &meta {
-                    check_encrypted(meta)?;
-                }
-                let strip = |s: &str| {
-                    s.get(ENCRYPTED_PREFIX.len()..)
-                        .unwrap_or_default()
-                        .to_owned()
-                };
-                Ok(Self::private(
-                    &strip(&encrypted),
-                    &key_used,
-                    made_at,
-                    meta.as_deref().map(strip).as_deref(),
-                ))
-            }
-            "trusting" => {
-                if wire.encrypted_changes.is_some() || wire.key_used.is_some() {
-                    return Err(TxError::Invalid(
-                        "a trusting transaction has no `encryptedChanges` or `keyUsed`",
-                    ));
-                }
-                let changes = as_string(wire.changes, "changes must be a string")?
-                    .ok_or(TxError::Invalid("missing field `changes`"))?;
-                Ok(Self::trusting(&changes, made_at, meta.as_deref()))
-            }
-            _ => Err(TxError::Invalid(
-                "privacy must be \"private\" or \"trusting\"",
-            )),
-        }
+/// A sink that keeps parsed transactions in memory (tests).
+#[cfg(test)]
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    text: String,
+    /// Per transaction: where its text ends, its payloads and its size.
+    items: Vec<(usize, Kind, usize)>,
+}
+
+#[cfg(test)]
+impl TransactionSink for Collected {
+    fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    fn finish(&mut self, kind: Kind, size: usize) {
+        self.items.push((self.text.len(), kind, size));
+    }
+
+    fn discard(&mut self) {
+        self.text.clear();
+        self.items.clear();
     }
 }
 
+#[cfg(test)]
+impl Collected {
+    /// The transactions collected, in order.
+    pub(crate) fn transactions(&self) -> Vec<Transaction<'_>> {
+        let mut start = 0;
+        self.items
+            .iter()
+            .map(|&(end, kind, size)| {
+                let tx = Transaction::from_parts(&self.text[start..end], kind, size);
+                start = end;
+                tx
+            })
+            .collect()
+    }
+
+    /// Text, payload layout and size of each transaction, for comparisons.
+    pub(crate) fn summary(&self) -> Vec<(String, Kind, usize)> {
+        summarise(&self.transactions())
+    }
+}
+
+/// Text, payload layout and size of each transaction (tests).
+#[cfg(test)]
+pub(crate) fn summarise(batch: &[Transaction<'_>]) -> Vec<(String, Kind, usize)> {
+    batch
+        .iter()
+        .map(|t| (t.json().to_owned(), t.kind(), t.size()))
+        .collect()
+}
+
+/// [`parse_batch_into`] into a fresh [`Collected`] (tests).
+#[cfg(test)]
+pub(crate) fn parse_batch(json: &str) -> Result<Collected, TxError> {
+    let mut out = Collected::default();
+    parse_batch_into(json, &mut out).map(|()| out)
+}
+
+/// The general parser alone, into a fresh [`Collected`] (tests).
+#[cfg(test)]
+pub(crate) fn parse_general(json: &str) -> Result<Collected, TxError> {
+    let mut out = Collected::default();
+    wire::parse_into(json, &mut out).map(|()| out)
+}
+
+/// Parses a JSON array of transactions as cojson sends them into `sink`,
+/// checking that each is in canonical form up to key order. A batch that is
+/// already canonical (what cojson sends) is copied as it is; anything else
+/// is parsed field by field and written canonically. On error, `sink` may
+/// hold part of the batch: the caller discards it.
+pub fn parse_batch_into<S: TransactionSink>(json: &str, sink: &mut S) -> Result<(), TxError> {
+    // The canonical text is never longer than the batch (see `wire.rs`).
+    sink.text().reserve(json.len());
+    if canonical_batch::scan_into(json, sink).is_some() {
+        return Ok(());
+    }
+    sink.discard();
+    wire::parse_into(json, sink)
+}
+
 impl<'a> Transaction<'a> {
-    /// Parses a JSON array of transactions as cojson sends them, checking that
-    /// each is in canonical form up to key order. A batch that is already
-    /// canonical (what cojson sends) is borrowed, not rebuilt.
-    pub fn parse_batch(json: &'a str) -> Result<Vec<Self>, TxError> {
-        match canonical_batch::scan(json) {
-            Some(batch) => Ok(batch),
-            None => Self::parse_general(json),
-        }
-    }
-
-    /// The general path of [`Transaction::parse_batch`]: parse into JSON
-    /// values, check, rebuild canonically.
-    pub(crate) fn parse_general(json: &str) -> Result<Vec<Self>, TxError> {
-        let wire: Vec<WireTransaction> =
-            serde_json::from_str(json).map_err(|e| TxError::Json(json_error::describe(&e)))?;
-        wire.into_iter().map(Transaction::from_wire).collect()
-    }
-
     /// A transaction over `json`, which must be canonical with payloads as
-    /// `kind` says (the canonical scanner and session logs guarantee it).
+    /// `kind` says (session logs guarantee it).
     pub(crate) fn from_parts(json: &'a str, kind: Kind, size: usize) -> Self {
         Self {
             json: Cow::Borrowed(json),
@@ -401,10 +444,11 @@ mod tests {
 
     #[test]
     fn parse_accepts_any_key_order_and_reserialises_canonically() {
-        let batch = Transaction::parse_batch(
+        let parsed = parse_batch(
             r#"[{"privacy":"trusting","madeAt":1,"changes":"[1]"},{"privacy":"private","meta":"encrypted_UAA==","madeAt":2,"keyUsed":"key_z1","encryptedChanges":"encrypted_UAAAA"}]"#,
         )
         .unwrap();
+        let batch = parsed.transactions();
         assert_eq!(
             batch[0].json(),
             r#"{"changes":"[1]","madeAt":1,"privacy":"trusting"}"#
@@ -439,7 +483,7 @@ mod tests {
             r#"[{"#,
         ];
         for json in bad {
-            assert!(Transaction::parse_batch(json).is_err(), "{json}");
+            assert!(parse_batch(json).is_err(), "{json}");
         }
     }
 

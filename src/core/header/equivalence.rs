@@ -423,6 +423,65 @@ fn values_that_a_skipping_scanner_would_pass_are_rejected_as_before() {
 }
 
 #[test]
+fn uniqueness_objects_keep_only_strings_and_the_last_value_of_a_key() {
+    let zeros = format!("[{}0]", "0,".repeat(1 << 20));
+    let mut seen = BTreeMap::new();
+    for entries in [
+        r#""b":"2","a":"1""#.to_owned(),
+        r#""a":[0],"a":"1""#.to_owned(),
+        r#""a":"1","a":[0]"#.to_owned(),
+        r#""a":{"x":"y"},"b":"2""#.to_owned(),
+        r#""":"x","a":"y","a":"z""#.to_owned(),
+        r#""a":null"#.to_owned(),
+        r#""a":1e400"#.to_owned(),
+        format!(r#""a":{zeros}"#),
+        format!(r#""a":{zeros},"a":"ok""#),
+    ] {
+        let json = format!(
+            r#"{{"type":"comap","ruleset":{{"type":"unsafeAllowAll"}},"meta":null,"uniqueness":{{{entries}}}}}"#
+        );
+        assert_same(&json, &mut seen);
+    }
+    // Strict and not: the first two and the last both ways, the empty key once.
+    assert_eq!(seen["ok"], 7, "{seen:?}");
+}
+
+#[test]
+fn meta_is_written_as_the_former_value_tree_was() {
+    let zeros = format!("[{}0]", "0,".repeat(1 << 20));
+    let many_keys: String = (0..50_000)
+        .map(|i| format!(r#""k{}":{i},"#, i % 7_000))
+        .collect();
+    let mut seen = BTreeMap::new();
+    for meta in [
+        "null".to_owned(),
+        "{}".to_owned(),
+        "[]".to_owned(),
+        "[[],{},[{}]]".to_owned(),
+        r#"{"b":1,"a":2,"b":3}"#.to_owned(),
+        r#"{"a":{"z":1,"a":[{"y":1,"x":2,"y":0}]},"\u0061":null}"#.to_owned(),
+        r#"{"é":1,"z":2,"Z":3,"":4,"aa":5,"a":6}"#.to_owned(),
+        r#"[1e20,1e21,-0,-0.0,0.1,1E-7,123456.789,9223372036854775808,-9223372036854775809,18446744073709551616,5e-324]"#.to_owned(),
+        r#"["\u0000\u001f\"\\\/\b\f\n\r\t","\ud83d\ude00","é\u2028"]"#.to_owned(),
+        format!("{{{many_keys}\"end\":true}}"),
+        zeros.clone(),
+        format!(r#"{{"a":{zeros},"a":1}}"#),
+        format!("{}0{}", "[".repeat(120), "]".repeat(120)),
+        format!("{}0{}", "[".repeat(130), "]".repeat(130)),
+        "[1e400]".to_owned(),
+        r#"{"a":"\ud800"}"#.to_owned(),
+        "[1,]".to_owned(),
+    ] {
+        let json = format!(
+            r#"{{"type":"comap","ruleset":{{"type":"unsafeAllowAll"}},"meta":{meta},"uniqueness":null}}"#
+        );
+        assert_same(&json, &mut seen);
+    }
+    // Strict and not, for each of the first 13.
+    assert_eq!(seen["ok"], 2 * 13, "{seen:?}");
+}
+
+#[test]
 fn check_id_matches_comparing_the_id_text() {
     let mut rng = Rng(7);
     let mut with_leading_one = 0;

@@ -4,9 +4,10 @@
 //! The top-level object and the `ruleset` object (`ruleset.rs`) are read
 //! by serde visitors: keys are matched against the known field names as borrowed text,
 //! and string fields stay borrowed from the input unless they contain
-//! escapes. Only `meta` (any JSON, written back with sorted keys) and a
-//! `uniqueness` object go through `Value`; `meta: null`, the common case,
-//! allocates nothing.
+//! escapes. `meta` (any JSON) is written into its canonical text as it is
+//! read (`meta.rs`). A `uniqueness` object may only hold strings: its entries
+//! are kept as text, and any other value is parsed in full but only noted.
+//! So no part of a header becomes a `serde_json::Value` tree.
 //!
 //! The result is the one the former `Value`-based parser gave, error for
 //! error (the equivalence test in `equivalence.rs` checks this on generated
@@ -17,15 +18,15 @@
 //!   whole text has parsed, so a syntax error anywhere still wins, and they
 //!   are checked in the former order.
 
+use super::meta::CanonicalMeta;
 use super::ruleset::{RulesetFields, RulesetReader};
 use super::HeaderError;
 use crate::core::json_error;
 use crate::core::json_read::{Keep, Reader, Reading, Scalar, Skip};
 use crate::core::stable_json;
-use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeSeed, MapAccess};
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 pub(super) fn invalid(message: impl Into<String>) -> HeaderError {
@@ -124,7 +125,11 @@ impl<'de> Reader<'de> for TopLevel<'_, 'de> {
                         map.next_value_seed(Reading(RulesetReader(&mut fields.ruleset)))?;
                     fields.ruleset_is_object = Some(is_object);
                 }
-                Field::Meta => fields.meta = Some(map.next_value::<Value>()?),
+                Field::Meta => {
+                    let mut text = String::new();
+                    map.next_value_seed(CanonicalMeta(&mut text))?;
+                    fields.meta = Some(text);
+                }
                 Field::Uniqueness => {
                     fields.uniqueness = Some(map.next_value_seed(Reading(UniquenessReader))?);
                 }
@@ -146,7 +151,8 @@ struct HeaderFields<'de> {
     /// Whether the last `ruleset` was an object; `None` when there was none.
     ruleset_is_object: Option<bool>,
     ruleset: RulesetFields<'de>,
-    meta: Option<Value>,
+    /// The canonical text of the last `meta`.
+    meta: Option<String>,
     uniqueness: Option<Uniqueness<'de>>,
     created_at: Option<Scalar<'de>>,
     /// Some key other than the five above.
@@ -196,7 +202,7 @@ impl HeaderFields<'_> {
         out.push_str("\"meta\":");
         match &self.meta {
             None => out.push_str("null"),
-            Some(meta) => stable_json::push_value(out, meta),
+            Some(meta) => out.push_str(meta),
         }
         out.push(',');
         out.push_str("\"ruleset\":");
@@ -215,10 +221,12 @@ impl HeaderFields<'_> {
     }
 }
 
-/// `uniqueness` as read: an object is kept as a `Value` map.
+/// `uniqueness` as read. An object keeps, per key, its last value's text
+/// (`None` when that value was not a string), sorted by key as the
+/// canonical text writes them.
 enum Uniqueness<'de> {
     Scalar(Scalar<'de>),
-    Object(Map<String, Value>),
+    Object(BTreeMap<Cow<'de, str>, Option<Cow<'de, str>>>),
 }
 
 struct UniquenessReader;
@@ -230,10 +238,20 @@ impl<'de> Reader<'de> for UniquenessReader {
         Uniqueness::Scalar(value)
     }
 
-    fn object<A: MapAccess<'de>>(self, map: A) -> Result<Self::Output, A::Error> {
-        Ok(Uniqueness::Object(Map::deserialize(
-            MapAccessDeserializer::new(map),
-        )?))
+    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Output, A::Error> {
+        let mut entries = BTreeMap::new();
+        while let Some(key) = map.next_key_seed(Reading(Keep))? {
+            let value = match map.next_value_seed(Reading(Keep))? {
+                Scalar::Str(text) => Some(text),
+                _ => None,
+            };
+            // Object keys are always strings. A repeated key keeps its last
+            // value, as in a `Value` map.
+            if let Scalar::Str(key) = key {
+                entries.insert(key, value);
+            }
+        }
+        Ok(Uniqueness::Object(entries))
     }
 }
 
@@ -259,14 +277,23 @@ impl Uniqueness<'_> {
             Uniqueness::Scalar(Scalar::Object) => {
                 return Err(invalid("`uniqueness` object values must be strings"));
             }
-            Uniqueness::Object(map) => {
-                if map.values().any(|v| !v.is_string()) {
+            Uniqueness::Object(entries) => {
+                if entries.values().any(Option::is_none) {
                     return Err(invalid("`uniqueness` object values must be strings"));
                 }
-                if strict && map.keys().any(String::is_empty) {
+                if strict && entries.keys().any(|key| key.is_empty()) {
                     return Err(HeaderError::EmptyUniquenessKey);
                 }
-                stable_json::push_value(out, &Value::Object(map));
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    stable_json::push_string(out, key);
+                    out.push(':');
+                    stable_json::push_string(out, value.as_deref().unwrap_or_default());
+                }
+                out.push('}');
             }
         }
         Ok(())

@@ -1,0 +1,99 @@
+//! The `Value`-based parser that received batches went through before the
+//! field readers of `wire.rs`, kept only as a test oracle: `equivalence.rs`
+//! feeds both the same generated batches and expects the same transactions
+//! or the same error, except where `wire.rs` documents a difference.
+//!
+//! It builds a full JSON tree for every field, so a large non-string field
+//! costs many times its size in memory: the reason it was replaced.
+
+use super::{check_encrypted, Transaction, TxError, ENCRYPTED_PREFIX, MAX_MADE_AT};
+use crate::core::json_error;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+/// Deserializes a field that is present, keeping `null` as `Value::Null`.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireTransaction {
+    privacy: String,
+    #[serde(rename = "madeAt")]
+    made_at: serde_json::Number,
+    #[serde(default, deserialize_with = "present")]
+    changes: Option<Value>,
+    #[serde(rename = "encryptedChanges", default, deserialize_with = "present")]
+    encrypted_changes: Option<Value>,
+    #[serde(rename = "keyUsed", default, deserialize_with = "present")]
+    key_used: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    meta: Option<Value>,
+}
+
+fn as_string(value: Option<Value>, what: &'static str) -> Result<Option<String>, TxError> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err(TxError::Invalid(what)),
+    }
+}
+
+/// The transactions of a batch, exactly as the former general path made them.
+pub(super) fn parse(json: &str) -> Result<Vec<Transaction<'static>>, TxError> {
+    let wire: Vec<WireTransaction> =
+        serde_json::from_str(json).map_err(|e| TxError::Json(json_error::describe(&e)))?;
+    wire.into_iter().map(from_wire).collect()
+}
+
+fn from_wire(wire: WireTransaction) -> Result<Transaction<'static>, TxError> {
+    let made_at = match wire.made_at.as_u64() {
+        Some(n) if n <= MAX_MADE_AT => n,
+        Some(_) => return Err(TxError::Invalid("madeAt is above 2^53-1")),
+        None => return Err(TxError::Invalid("Failed to convert made_at to u64")),
+    };
+    let meta = match wire.meta {
+        Some(Value::Null) => return Err(TxError::Invalid("meta must be a string when present")),
+        other => as_string(other, "meta must be a string when present")?,
+    };
+    match wire.privacy.as_str() {
+        "private" => {
+            if wire.changes.is_some() {
+                return Err(TxError::Invalid("a private transaction has no `changes`"));
+            }
+            let encrypted = as_string(wire.encrypted_changes, "encryptedChanges must be a string")?
+                .ok_or(TxError::Invalid("missing field `encryptedChanges`"))?;
+            let key_used = as_string(wire.key_used, "keyUsed must be a string")?
+                .ok_or(TxError::Invalid("missing field `keyUsed`"))?;
+            check_encrypted(&encrypted)?;
+            if let Some(meta) = &meta {
+                check_encrypted(meta)?;
+            }
+            let strip = |s: &str| {
+                s.get(ENCRYPTED_PREFIX.len()..)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            Ok(Transaction::private(
+                &strip(&encrypted),
+                &key_used,
+                made_at,
+                meta.as_deref().map(strip).as_deref(),
+            ))
+        }
+        "trusting" => {
+            if wire.encrypted_changes.is_some() || wire.key_used.is_some() {
+                return Err(TxError::Invalid(
+                    "a trusting transaction has no `encryptedChanges` or `keyUsed`",
+                ));
+            }
+            let changes = as_string(wire.changes, "changes must be a string")?
+                .ok_or(TxError::Invalid("missing field `changes`"))?;
+            Ok(Transaction::trusting(&changes, made_at, meta.as_deref()))
+        }
+        _ => Err(TxError::Invalid(
+            "privacy must be \"private\" or \"trusting\"",
+        )),
+    }
+}
