@@ -9,11 +9,13 @@
 mod async_ops;
 mod batch;
 mod bytes;
+mod constructor;
 mod encryption;
 mod error;
 mod hashing;
 mod inline_text;
 mod native_crypto;
+mod number_arg;
 mod sealing;
 mod session_map;
 mod signing;

@@ -4,13 +4,15 @@
 //! in range: a `RangeError` otherwise, never a silent wrap), then the core
 //! does the work and errors go through `error.rs`.
 
-use crate::binding::error::{range_error, OrThrow};
+use crate::binding::constructor::{arg, construct};
+use crate::binding::error::OrThrow;
 use crate::binding::inline_text::{HeaderArg, IdArg};
+use crate::binding::number_arg::{index_arg, integer_arg, NumberArg};
 use crate::binding::text_arg::Text;
 use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
 use crate::core::transaction::MAX_MADE_AT;
 use napi::bindgen_prelude::{Array, Object};
-use napi::{Env, JsString, Result};
+use napi::{sys, Env, JsString, Result};
 use napi_derive::napi;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
@@ -26,25 +28,6 @@ pub struct KnownState {
     pub header: bool,
     /// Transaction count per session.
     pub sessions: HashMap<String, u32>,
-}
-
-/// An integer argument in `0..=max`, or a `RangeError` naming it.
-fn integer_arg(env: &Env, value: f64, name: &str, max: u64) -> Result<u64> {
-    // `max` is at most 2^53, so the comparison is exact.
-    if value.is_finite() && value.fract() == 0.0 && value >= 0.0 && value <= max as f64 {
-        // In range and integral: the cast is exact.
-        Ok(value as u64)
-    } else {
-        Err(range_error(
-            env,
-            &format!("{name} must be an integer from 0 to {max}, got {value}"),
-        ))
-    }
-}
-
-fn index_arg(env: &Env, value: f64, name: &str) -> Result<u32> {
-    let n = integer_arg(env, value, name, u64::from(u32::MAX))?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
 }
 
 /// A [`KnownState`] object: `{ id, header: true, sessions }`, with
@@ -65,6 +48,23 @@ fn known_state_object<'env, 'log>(
     Ok(state)
 }
 
+/// The `SessionMap` constructor (see `constructor.rs`): throws without `new`.
+extern "C" fn new_c_callback(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: napi-rs registers this as the class constructor, so the engine
+    // passes a constructor callback's `env` and `info`.
+    unsafe {
+        construct::<SessionMap, 4>(env, info, "SessionMap", |env, call| {
+            SessionMap::create(
+                env,
+                arg(env, call, 0)?,
+                arg(env, call, 1)?,
+                arg(env, call, 2)?,
+                arg(env, call, 3)?,
+            )
+        })
+    }
+}
+
 /// The transaction log of one CoValue: header, sessions, signatures and
 /// known state. Drop-in for `cojson-core-napi`'s `SessionMap`.
 //
@@ -80,6 +80,29 @@ pub struct SessionMap {
 }
 
 impl SessionMap {
+    /// `new SessionMap(coId, headerJson, maxTxSize?, skipVerify?)`.
+    fn create(
+        env: &Env,
+        co_id: IdArg,
+        header_json: HeaderArg,
+        max_tx_size: Option<NumberArg>,
+        skip_verify: Option<bool>,
+    ) -> Result<Self> {
+        let max = max_tx_size
+            .map(|v| index_arg(env, v, "maxTxSize"))
+            .transpose()?;
+        let inner = core_map::SessionMap::new(
+            co_id.as_str(),
+            header_json.as_str(),
+            max,
+            skip_verify.unwrap_or(false),
+        )
+        .or_throw()?;
+        Ok(Self {
+            inner: RefCell::new(inner),
+        })
+    }
+
     /// The log for reading; fails only while a change is in progress, which no
     /// JS can observe (changes never call into JS).
     fn log(&self) -> Result<Ref<'_, core_map::SessionMap>> {
@@ -105,28 +128,16 @@ impl SessionMap {
     /// header is malformed or (unless `skipVerify`) does not hash to `coId`.
     /// `maxTxSize` (default 102400) is the byte count of changes after which
     /// an in-between signature is recorded.
-    #[napi(constructor, catch_unwind)]
+    #[napi(constructor)]
+    #[cfg(any())] // Declares the constructor for index.d.ts; `new_c_callback` is it.
     pub fn new(
         env: Env,
         #[napi(ts_arg_type = "string")] co_id: IdArg,
         #[napi(ts_arg_type = "string")] header_json: HeaderArg,
-        max_tx_size: Option<f64>,
+        #[napi(ts_arg_type = "number | undefined | null")] max_tx_size: Option<NumberArg>,
         skip_verify: Option<bool>,
     ) -> Result<Self> {
-        let max = match max_tx_size {
-            None => None,
-            Some(v) => Some(index_arg(&env, v, "maxTxSize")?),
-        };
-        let inner = core_map::SessionMap::new(
-            co_id.as_str(),
-            header_json.as_str(),
-            max,
-            skip_verify.unwrap_or(false),
-        )
-        .or_throw()?;
-        Ok(Self {
-            inner: RefCell::new(inner),
-        })
+        Self::create(&env, co_id, header_json, max_tx_size, skip_verify)
     }
 
     /// The header as canonical JSON (sorted keys).
@@ -173,9 +184,9 @@ impl SessionMap {
         #[napi(ts_arg_type = "string")] key_id: Text,
         #[napi(ts_arg_type = "string")] key_secret: Text,
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
-        made_at: f64,
+        #[napi(ts_arg_type = "number")] made_at: NumberArg,
     ) -> Result<String> {
-        let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
+        let made_at = integer_arg(&env, made_at, "madeAt", 0, MAX_MADE_AT)?;
         let signed = self
             .log_mut()?
             .make_new_transaction(
@@ -203,9 +214,9 @@ impl SessionMap {
         #[napi(ts_arg_type = "string")] signer_secret: Text,
         #[napi(ts_arg_type = "string")] changes_json: Text,
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
-        made_at: f64,
+        #[napi(ts_arg_type = "number")] made_at: NumberArg,
     ) -> Result<String> {
-        let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
+        let made_at = integer_arg(&env, made_at, "madeAt", 0, MAX_MADE_AT)?;
         let signed = self
             .log_mut()?
             .make_new_transaction(
@@ -245,7 +256,7 @@ impl SessionMap {
         &self,
         env: &'env Env,
         session_id: IdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
     ) -> Result<Option<JsString<'env>>> {
         let index = index_arg(env, tx_index, "txIndex")?;
         // The JS string is made from the stored text while the log is
@@ -267,7 +278,7 @@ impl SessionMap {
         &self,
         env: &'env Env,
         session_id: IdArg,
-        from_index: f64,
+        from_index: NumberArg,
     ) -> Result<Option<Array<'env>>> {
         let from = index_arg(env, from_index, "fromIndex")?;
         // Filled while the log is borrowed: a setter on `Array.prototype`
@@ -294,7 +305,7 @@ impl SessionMap {
         &self,
         env: Env,
         session_id: IdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         Ok(self
@@ -375,7 +386,7 @@ impl SessionMap {
         &self,
         env: Env,
         session_id: IdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
@@ -394,7 +405,7 @@ impl SessionMap {
         &self,
         env: Env,
         session_id: IdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
