@@ -10,6 +10,7 @@ mod async_ops;
 mod batch;
 mod bytes;
 mod constructor;
+mod data_object;
 mod encryption;
 mod error;
 mod hashing;

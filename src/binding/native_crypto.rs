@@ -7,6 +7,7 @@
 
 use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::constructor::{arg, construct};
+use crate::binding::data_object::DataObject;
 use crate::binding::error::OrThrow;
 use crate::binding::number_arg::{duration_arg, integer_arg, optional_integer_arg, NumberArg};
 use crate::binding::text_arg::Text;
@@ -16,7 +17,7 @@ use crate::core::hash;
 use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY, MAX_CAPACITY};
 use crate::core::number::MAX_SAFE_INTEGER;
 use crate::core::worker::{operation_enum, Operation, WorkStats};
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{Buffer, ToNapiValue};
 use napi::{sys, Env, Result};
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -29,7 +30,7 @@ operation_enum! { mirror;
 }
 
 /// Calls and total time of one kind of operation.
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CryptoOperationStats {
     /// The operation's camelCase name, e.g. `"verify"`.
     pub operation: String,
@@ -40,7 +41,7 @@ pub struct CryptoOperationStats {
 }
 
 /// The key cache's size and effectiveness.
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct KeyCacheStats {
     /// Keys held now (all kinds).
     pub entries: u32,
@@ -50,6 +51,32 @@ pub struct KeyCacheStats {
     pub hits: f64,
     /// Lookups that had to parse a key.
     pub misses: f64,
+}
+
+// Both are returned with own data properties (as `JSON.parse` makes them),
+// so a setter on `Object.prototype` named like a field neither runs nor
+// hides the field.
+impl ToNapiValue for CryptoOperationStats {
+    unsafe fn to_napi_value(env: sys::napi_env, row: Self) -> Result<sys::napi_value> {
+        let mut object = DataObject::with_capacity(&Env::from(env), 3);
+        object.field(c"operation", row.operation)?;
+        object.field(c"calls", row.calls)?;
+        object.field(c"totalMs", row.total_ms)?;
+        // SAFETY: the caller's `env`, the one the object was built with.
+        unsafe { DataObject::to_napi_value(env, object) }
+    }
+}
+
+impl ToNapiValue for KeyCacheStats {
+    unsafe fn to_napi_value(env: sys::napi_env, stats: Self) -> Result<sys::napi_value> {
+        let mut object = DataObject::with_capacity(&Env::from(env), 4);
+        object.field(c"entries", stats.entries)?;
+        object.field(c"capacityPerKind", stats.capacity_per_kind)?;
+        object.field(c"hits", stats.hits)?;
+        object.field(c"misses", stats.misses)?;
+        // SAFETY: the caller's `env`, the one the object was built with.
+        unsafe { DataObject::to_napi_value(env, object) }
+    }
 }
 
 /// Locks the shared cache; a poisoned lock (a panic elsewhere while held) is

@@ -5,6 +5,7 @@
 //! does the work and errors go through `error.rs`.
 
 use crate::binding::constructor::{arg, construct};
+use crate::binding::data_object::DataObject;
 use crate::binding::error::OrThrow;
 use crate::binding::inline_text::{HeaderArg, IdArg};
 use crate::binding::number_arg::{index_arg, integer_arg, NumberArg};
@@ -31,21 +32,23 @@ pub struct KnownState {
 }
 
 /// A [`KnownState`] object: `{ id, header: true, sessions }`, with
-/// `sessions` in the order given.
+/// `sessions` in the order given. Every key is an own data property, as
+/// `JSON.parse` makes it (a session named `__proto__` included), and no JS
+/// runs while the object is built.
 fn known_state_object<'env, 'log>(
     env: &'env Env,
     co_id: &str,
     sessions: impl Iterator<Item = (&'log str, u32)>,
 ) -> Result<Object<'env>> {
-    let mut record = Object::new(env)?;
+    let mut record = DataObject::with_capacity(env, sessions.size_hint().0);
     for (session, count) in sessions {
-        record.set(session, count)?;
+        record.entry(session, count)?;
     }
-    let mut state = Object::new(env)?;
-    state.set("id", co_id)?;
-    state.set("header", true)?;
-    state.set("sessions", record)?;
-    Ok(state)
+    let mut state = DataObject::with_capacity(env, 3);
+    state.field(c"id", co_id)?;
+    state.field(c"header", true)?;
+    state.field(c"sessions", record)?;
+    state.build()
 }
 
 /// The `SessionMap` constructor (see `constructor.rs`): throws without `new`.
@@ -71,9 +74,10 @@ extern "C" fn new_c_callback(env: sys::napi_env, info: sys::napi_callback_info) 
 // Every method takes `&self` and reaches the log through a `RefCell`: the
 // napi-rs version we pin (see Cargo.toml) does not track borrows of class
 // instances, so this is what keeps a reentrant call sound. JS can only run
-// inside a method while a result object or array is being filled (a setter
-// someone defined on `Object.prototype` or `Array.prototype`); a method that
-// changes the log, called from there, throws instead of aliasing the borrow.
+// inside a method while a result array is being filled (a setter someone
+// defined on `Array.prototype`; known-state objects get own data properties,
+// which run no JS); a method that changes the log, called from there, throws
+// instead of aliasing the borrow.
 #[napi]
 pub struct SessionMap {
     inner: RefCell<core_map::SessionMap>,
@@ -324,8 +328,7 @@ impl SessionMap {
     /// `{ id, header: true, sessions }`. Once deleted, only delete sessions.
     #[napi(catch_unwind, ts_return_type = "KnownState")]
     pub fn get_known_state<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        // Filled while the log is borrowed: a setter on `Object.prototype`
-        // that calls back into this map can read it but not change it.
+        // Built while the log is borrowed; defining its properties runs no JS.
         let log = self.log()?;
         known_state_object(env, log.co_id(), log.known_sessions())
     }

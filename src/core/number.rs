@@ -51,7 +51,8 @@ impl fmt::Display for OutOfRange {
     }
 }
 
-/// A double printed as JS prints it where Rust differs (`Infinity`).
+/// A double printed as JS's `String(n)` prints it where Rust differs
+/// (`Infinity`, and `0` for `-0`).
 struct JsNumber(f64);
 
 impl fmt::Display for JsNumber {
@@ -59,6 +60,7 @@ impl fmt::Display for JsNumber {
         match self.0 {
             n if n == f64::INFINITY => f.write_str("Infinity"),
             n if n == f64::NEG_INFINITY => f.write_str("-Infinity"),
+            n if n == 0.0 => f.write_str("0"),
             n => write!(f, "{n}"),
         }
     }
@@ -166,6 +168,10 @@ mod tests {
         assert_eq!(
             message(non_negative_up_to(f64::NAN, MAX_SAFE_INTEGER)).as_deref(),
             Some("must be a finite number from 0 to 9007199254740991, got NaN")
+        );
+        assert_eq!(
+            message(integer_in(-0.0, 1, 1 << 20)).as_deref(),
+            Some("must be an integer from 1 to 1048576, got 0")
         );
         assert_eq!(
             message(integer_in(1.5, 0, U32)).as_deref(),
