@@ -47,12 +47,10 @@
 //! through `index.js` and through the `.node` file loaded directly.
 
 use crate::binding::error::{construct_call_required, illegal_constructor};
-use napi::bindgen_prelude::Property;
 use napi::bindgen_prelude::{
     panic_to_error, CallbackInfo, FromNapiValue, JsError, MaybeTypeTag, ObjectFinalize,
 };
 use napi::{sys, Env, Error, Result, Status};
-use std::any::TypeId;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
@@ -135,10 +133,18 @@ unsafe fn require_new(
             "could not tell whether the constructor was called with new",
         ));
     }
-    if new_target.is_null() {
-        return Err(construct_call_required(&Env::from(env), class_name));
+    // Node-API gives NULL for a plain call. A runtime that gave `undefined`
+    // instead is caught too: in a construct call `new.target` is a function.
+    let mut kind = sys::ValueType::napi_undefined;
+    let is_function = !new_target.is_null()
+        // SAFETY: as above; `new_target` is a value of this call.
+        && unsafe { sys::napi_typeof(env, new_target, &mut kind) } == sys::Status::napi_ok
+        && kind == sys::ValueType::napi_function;
+    if is_function {
+        Ok(())
+    } else {
+        Err(construct_call_required(&Env::from(env), class_name))
     }
-    Ok(())
 }
 
 /// The constructor callback of a class that cannot be constructed:
@@ -186,9 +192,10 @@ macro_rules! internal_class {
             napi::ctor::declarative::ctor! {
                 #[ctor(unsafe)]
                 fn register() {
-                    if let Ok(property) = Property::new().with_utf8_name("constructor") {
+                    let property = napi::bindgen_prelude::Property::new();
+                    if let Ok(property) = property.with_utf8_name("constructor") {
                         napi::__private::register_class(
-                            TypeId::of::<$type>(),
+                            std::any::TypeId::of::<$type>(),
                             None,
                             concat!($name, "\0"),
                             vec![property.with_ctor(constructor)],

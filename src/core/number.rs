@@ -57,11 +57,16 @@ struct JsNumber(f64);
 
 impl fmt::Display for JsNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            n if n == f64::INFINITY => f.write_str("Infinity"),
-            n if n == f64::NEG_INFINITY => f.write_str("-Infinity"),
-            n if n == 0.0 => f.write_str("0"),
-            n => write!(f, "{n}"),
+        let n = self.0;
+        if n == f64::INFINITY {
+            f.write_str("Infinity")
+        } else if n == f64::NEG_INFINITY {
+            f.write_str("-Infinity")
+        } else if n == 0.0 {
+            // Both zeros.
+            f.write_str("0")
+        } else {
+            write!(f, "{n}")
         }
     }
 }
