@@ -34,8 +34,11 @@
 //! generated function of that name carries the declaration's attributes, so
 //! `#[cfg(any())]` compiles it out together with the declaration, and the
 //! name resolves to the function written here. Should a napi-derive update
-//! change any of this, the build fails (a missing or duplicate name); it
-//! cannot silently go back to the unchecked constructor.
+//! change any of this, it shows: a generated callback that is compiled calls
+//! the compiled-out `new` (a build error), one that is not registered leaves
+//! `new_c_callback` unused (a clippy error) and the class without a
+//! constructor (the tests fail, `index.d.ts` changes). It cannot silently go
+//! back to the unchecked constructor.
 //!
 //! napi-rs also exports a class for each async task type (`SignTask`,
 //! `VerifyTask`, `BoxTask`, `VerifyBatchTask`: the `#[napi] impl Task`
