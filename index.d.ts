@@ -37,7 +37,8 @@ export declare class Blake3Hasher {
 export declare class NativeCryptoEngine {
   /**
    * A standalone engine with its own cache of `cacheCapacity` keys per kind
-   * (default 1024, clamped to 1..=1048576) and its own counters.
+   * (an integer from 1 to 1048576, default 1024; anything else throws a
+   * `RangeError`) and its own counters.
    */
   constructor(cacheCapacity?: number | undefined | null)
   /** The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text. */
@@ -100,7 +101,10 @@ export declare class NativeCryptoEngine {
   /**
    * Counts one call of `operation` that JS timed at `nanos` nanoseconds
    * (used for session-map work, which runs in another native class).
-   * Negative or non-finite times count as zero.
+   * `operation` must be a `CryptoOperation` value (an integer from 0 to
+   * 12); `nanos` a finite number from 0 to 2^53 − 1 (fractions are
+   * dropped). Anything else throws a `RangeError` (a non-number a
+   * `TypeError`) and counts nothing.
    */
   record(operation: CryptoOperation, nanos: number): void
   /** The counters of every operation. */
@@ -499,7 +503,10 @@ export interface WorkerHandleOptions {
    * `JAZZ_WORKER_SECRET`. A non-string value is rejected without echoing it.
    */
   accountSecret?: string
-  /** Keys kept per kind in the native key cache (default 1024). */
+  /**
+   * Keys kept per kind in the native key cache: an integer from 1 to
+   * 1048576 (default 1024); anything else throws a `RangeError`.
+   */
   keyCacheSize?: number
 }
 

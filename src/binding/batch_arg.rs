@@ -188,7 +188,7 @@ unsafe fn parse_text<T>(
 ) -> Result<T> {
     // SAFETY: `value` is live; `Text` checks the type first and copies the
     // string (wiping its copy on drop), without calling into JS.
-    let text = unsafe { Text::from_napi_value(env, value) }
+    let text: Text = unsafe { Text::from_napi_value(env, value) }
         .map_err(|_| item_error(index, &format!("`{field}` must be a string")))?;
     parse(&text)
         .map_err(|error| BatchError::Item {

@@ -81,7 +81,35 @@ impl<T> OrThrow<T> for Result<T, SessionMapError> {
 /// Throws a JS `RangeError` (code `ERR_OUT_OF_RANGE`) and returns the error
 /// that tells napi an exception is already pending.
 pub fn range_error(env: &Env, message: &str) -> Error {
-    match env.throw_range_error(message, Some("ERR_OUT_OF_RANGE")) {
+    pending(env.throw_range_error(message, Some("ERR_OUT_OF_RANGE")))
+}
+
+/// Throws a JS `TypeError` (code `ERR_INVALID_ARG_TYPE`) for an argument of
+/// the wrong type and returns the error that tells napi it is pending.
+pub fn type_error(env: &Env, message: &str) -> Error {
+    pending(env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")))
+}
+
+/// Throws V8's `TypeError` for a class called without `new`
+/// (`Class constructor SessionMap cannot be invoked without 'new'`, code
+/// `ERR_CONSTRUCT_CALL_REQUIRED` as Node names it) and returns the error that
+/// tells napi it is pending.
+pub fn construct_call_required(env: &Env, class_name: &str) -> Error {
+    let message = format!("Class constructor {class_name} cannot be invoked without 'new'");
+    pending(env.throw_type_error(&message, Some("ERR_CONSTRUCT_CALL_REQUIRED")))
+}
+
+/// Throws `TypeError: Illegal constructor` (code `ERR_ILLEGAL_CONSTRUCTOR`,
+/// as Node says for its classes that cannot be constructed) and returns the
+/// error that tells napi it is pending.
+pub fn illegal_constructor(env: &Env) -> Error {
+    pending(env.throw_type_error("Illegal constructor", Some("ERR_ILLEGAL_CONSTRUCTOR")))
+}
+
+/// The error to return after throwing: "already pending", or why the throw
+/// itself failed.
+fn pending(thrown: napi::Result<()>) -> Error {
+    match thrown {
         Ok(()) => Error::from_status(Status::PendingException),
         Err(e) => e,
     }

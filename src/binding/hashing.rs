@@ -2,9 +2,11 @@
 //! `shortHash` and the `Blake3Hasher` class.
 
 use crate::binding::bytes::{to_js_bytes, Uint8Array};
+use crate::binding::constructor::construct;
 use crate::binding::text_arg::Text;
 use crate::binding::text_kind::TextToHash;
 use crate::core::hash;
+use napi::sys;
 use napi_derive::napi;
 
 /// BLAKE3 hash of `data`. Returns 32 bytes.
@@ -34,6 +36,21 @@ pub fn short_hash(#[napi(ts_arg_type = "string")] value: Text<TextToHash>) -> St
     hash::short_hash(&value)
 }
 
+/// The `Blake3Hasher` constructor (see `constructor.rs`): throws without
+/// `new`, else a hasher that has seen nothing.
+extern "C" fn new_c_callback(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: napi-rs registers this as the class constructor, so the engine
+    // passes a constructor callback's `env` and `info`.
+    unsafe {
+        construct::<Blake3Hasher, 0>(
+            env,
+            info,
+            "Blake3Hasher",
+            |_, _| Ok(Blake3Hasher::default()),
+        )
+    }
+}
+
 /// Input up to this many bytes is kept as it is and hashed in one go at
 /// `finalize`; beyond it the full BLAKE3 state (about 1.9 KB) is allocated.
 const BUFFERED_MAX: usize = 1024;
@@ -53,7 +70,8 @@ pub struct Blake3Hasher {
 #[napi]
 impl Blake3Hasher {
     /// A hasher that has seen nothing.
-    #[napi(constructor, catch_unwind)]
+    #[napi(constructor)]
+    #[cfg(any())] // Declares the constructor for index.d.ts; `new_c_callback` is it.
     pub fn new() -> Self {
         Self::default()
     }

@@ -6,16 +6,20 @@
 //! returns (the cache keeps only parsed keys, wiped on eviction).
 
 use crate::binding::bytes::{to_js_bytes, Uint8Array};
+use crate::binding::constructor::{arg, construct};
+use crate::binding::data_object::DataObject;
 use crate::binding::error::OrThrow;
+use crate::binding::number_arg::{duration_arg, integer_arg, optional_integer_arg, NumberArg};
 use crate::binding::text_arg::Text;
 use crate::binding::text_kind::{Message, NonceMaterial, TextToHash};
 use crate::core::base58;
 use crate::core::error::CryptoError;
 use crate::core::hash;
-use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY};
+use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY, MAX_CAPACITY};
+use crate::core::number::MAX_SAFE_INTEGER;
 use crate::core::worker::{operation_enum, Operation, WorkStats};
-use napi::bindgen_prelude::Buffer;
-use napi::Result;
+use napi::bindgen_prelude::{Buffer, ToNapiValue};
+use napi::{sys, Env, Result};
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -27,7 +31,7 @@ operation_enum! { mirror;
 }
 
 /// Calls and total time of one kind of operation.
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct CryptoOperationStats {
     /// The operation's camelCase name, e.g. `"verify"`.
     pub operation: String,
@@ -38,7 +42,7 @@ pub struct CryptoOperationStats {
 }
 
 /// The key cache's size and effectiveness.
-#[napi(object)]
+#[napi(object, object_from_js = false, object_to_js = false)]
 pub struct KeyCacheStats {
     /// Keys held now (all kinds).
     pub entries: u32,
@@ -48,6 +52,32 @@ pub struct KeyCacheStats {
     pub hits: f64,
     /// Lookups that had to parse a key.
     pub misses: f64,
+}
+
+// Both are returned with own data properties (as `JSON.parse` makes them),
+// so a setter on `Object.prototype` named like a field neither runs nor
+// hides the field.
+impl ToNapiValue for CryptoOperationStats {
+    unsafe fn to_napi_value(env: sys::napi_env, row: Self) -> Result<sys::napi_value> {
+        let mut object = DataObject::with_capacity(&Env::from(env), 3);
+        object.field(c"operation", row.operation)?;
+        object.field(c"calls", row.calls)?;
+        object.field(c"totalMs", row.total_ms)?;
+        // SAFETY: the caller's `env`, the one the object was built with.
+        unsafe { DataObject::to_napi_value(env, object) }
+    }
+}
+
+impl ToNapiValue for KeyCacheStats {
+    unsafe fn to_napi_value(env: sys::napi_env, stats: Self) -> Result<sys::napi_value> {
+        let mut object = DataObject::with_capacity(&Env::from(env), 4);
+        object.field(c"entries", stats.entries)?;
+        object.field(c"capacityPerKind", stats.capacity_per_kind)?;
+        object.field(c"hits", stats.hits)?;
+        object.field(c"misses", stats.misses)?;
+        // SAFETY: the caller's `env`, the one the object was built with.
+        unsafe { DataObject::to_napi_value(env, object) }
+    }
 }
 
 /// Locks the shared cache; a poisoned lock (a panic elsewhere while held) is
@@ -71,15 +101,36 @@ pub(crate) fn stats_to_js(stats: &WorkStats) -> Vec<CryptoOperationStats> {
         .collect()
 }
 
+/// The number of keys per kind a new cache holds: an integer from 1 to
+/// 1048576 (`MAX_CAPACITY`), 1024 when `undefined` or `null`. `name` names
+/// the argument in the `RangeError` for anything else.
+pub(crate) fn cache_capacity_arg(env: &Env, arg: Option<NumberArg>, name: &str) -> Result<usize> {
+    let max = u64::try_from(MAX_CAPACITY).unwrap_or(u64::MAX);
+    Ok(optional_integer_arg(env, arg, name, 1, max)?
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(DEFAULT_CAPACITY))
+}
+
 /// A new key cache behind a mutex, with `capacity` keys per kind.
-pub(crate) fn new_cache(capacity: Option<u32>) -> Result<Arc<Mutex<KeyCache>>> {
-    let capacity = capacity.map_or(DEFAULT_CAPACITY, |c| c as usize);
+pub(crate) fn new_cache(capacity: usize) -> Result<Arc<Mutex<KeyCache>>> {
     Ok(Arc::new(Mutex::new(KeyCache::new(capacity).or_throw()?)))
 }
 
 fn text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes)
         .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
+}
+
+/// The `NativeCryptoEngine` constructor (see `constructor.rs`): throws
+/// without `new`.
+extern "C" fn new_c_callback(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: napi-rs registers this as the class constructor, so the engine
+    // passes a constructor callback's `env` and `info`.
+    unsafe {
+        construct::<NativeCryptoEngine, 1>(env, info, "NativeCryptoEngine", |env, call| {
+            NativeCryptoEngine::create(env, arg(env, call, 0)?)
+        })
+    }
 }
 
 /// Native crypto for cojson with a bounded cache of parsed keys. Keys, ids,
@@ -99,6 +150,15 @@ impl NativeCryptoEngine {
         Self { cache, stats }
     }
 
+    /// `new NativeCryptoEngine(cacheCapacity?)`.
+    fn create(env: &Env, cache_capacity: Option<NumberArg>) -> Result<Self> {
+        let capacity = cache_capacity_arg(env, cache_capacity, "cacheCapacity")?;
+        Ok(Self::shared(
+            new_cache(capacity)?,
+            Arc::new(WorkStats::default()),
+        ))
+    }
+
     fn run<T>(
         &self,
         operation: Operation,
@@ -113,13 +173,15 @@ impl NativeCryptoEngine {
 #[napi]
 impl NativeCryptoEngine {
     /// A standalone engine with its own cache of `cacheCapacity` keys per kind
-    /// (default 1024, clamped to 1..=1048576) and its own counters.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(cache_capacity: Option<u32>) -> Result<Self> {
-        Ok(Self::shared(
-            new_cache(cache_capacity)?,
-            Arc::new(WorkStats::default()),
-        ))
+    /// (an integer from 1 to 1048576, default 1024; anything else throws a
+    /// `RangeError`) and its own counters.
+    #[napi(constructor)]
+    #[cfg(any())] // Declares the constructor for index.d.ts; `new_c_callback` is it.
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "number | undefined | null")] cache_capacity: Option<NumberArg>,
+    ) -> Result<Self> {
+        Self::create(&env, cache_capacity)
     }
 
     /// The `signer_z…` id of a `signerSecret_z…`. Throws for malformed text.
@@ -309,15 +371,27 @@ impl NativeCryptoEngine {
 
     /// Counts one call of `operation` that JS timed at `nanos` nanoseconds
     /// (used for session-map work, which runs in another native class).
-    /// Negative or non-finite times count as zero.
+    /// `operation` must be a `CryptoOperation` value (an integer from 0 to
+    /// 12); `nanos` a finite number from 0 to 2^53 − 1 (fractions are
+    /// dropped). Anything else throws a `RangeError` (a non-number a
+    /// `TypeError`) and counts nothing.
     #[napi(catch_unwind)]
-    pub fn record(&self, operation: CryptoOperation, nanos: f64) {
-        let nanos = if nanos.is_finite() && nanos > 0.0 {
-            nanos as u64
-        } else {
-            0
-        };
-        self.stats.record(operation.into(), nanos);
+    pub fn record(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "CryptoOperation")] operation: NumberArg,
+        #[napi(ts_arg_type = "number")] nanos: NumberArg,
+    ) -> Result<()> {
+        let last = Operation::ALL.len().saturating_sub(1);
+        let index = integer_arg(&env, operation, "operation", 0, last as u64)?;
+        let nanos = duration_arg(&env, nanos, "nanos", MAX_SAFE_INTEGER)?;
+        if let Some(operation) = usize::try_from(index)
+            .ok()
+            .and_then(|i| Operation::ALL.get(i))
+        {
+            self.stats.record(*operation, nanos);
+        }
+        Ok(())
     }
 
     /// The counters of every operation.

@@ -4,14 +4,17 @@
 //! in range: a `RangeError` otherwise, never a silent wrap), then the core
 //! does the work and errors go through `error.rs`.
 
-use crate::binding::error::{range_error, OrThrow};
+use crate::binding::constructor::{arg, construct};
+use crate::binding::data_object::DataObject;
+use crate::binding::error::OrThrow;
 use crate::binding::inline_text::{CoValueIdArg, HeaderArg, SessionIdArg};
+use crate::binding::number_arg::{index_arg, integer_arg, NumberArg};
 use crate::binding::text_arg::Text;
 use crate::binding::text_kind::KeyId;
 use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
 use crate::core::transaction::MAX_MADE_AT;
 use napi::bindgen_prelude::{Array, Object};
-use napi::{Env, JsString, Result};
+use napi::{sys, Env, JsString, Result};
 use napi_derive::napi;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
@@ -29,41 +32,41 @@ pub struct KnownState {
     pub sessions: HashMap<String, u32>,
 }
 
-/// An integer argument in `0..=max`, or a `RangeError` naming it.
-fn integer_arg(env: &Env, value: f64, name: &str, max: u64) -> Result<u64> {
-    // `max` is at most 2^53, so the comparison is exact.
-    if value.is_finite() && value.fract() == 0.0 && value >= 0.0 && value <= max as f64 {
-        // In range and integral: the cast is exact.
-        Ok(value as u64)
-    } else {
-        Err(range_error(
-            env,
-            &format!("{name} must be an integer from 0 to {max}, got {value}"),
-        ))
-    }
-}
-
-fn index_arg(env: &Env, value: f64, name: &str) -> Result<u32> {
-    let n = integer_arg(env, value, name, u64::from(u32::MAX))?;
-    Ok(u32::try_from(n).unwrap_or(u32::MAX))
-}
-
 /// A [`KnownState`] object: `{ id, header: true, sessions }`, with
-/// `sessions` in the order given.
+/// `sessions` in the order given. Every key is an own data property, as
+/// `JSON.parse` makes it (a session named `__proto__` included), and no JS
+/// runs while the object is built.
 fn known_state_object<'env, 'log>(
     env: &'env Env,
     co_id: &str,
     sessions: impl Iterator<Item = (&'log str, u32)>,
 ) -> Result<Object<'env>> {
-    let mut record = Object::new(env)?;
+    let mut record = DataObject::with_capacity(env, sessions.size_hint().0);
     for (session, count) in sessions {
-        record.set(session, count)?;
+        record.entry(session, count)?;
     }
-    let mut state = Object::new(env)?;
-    state.set("id", co_id)?;
-    state.set("header", true)?;
-    state.set("sessions", record)?;
-    Ok(state)
+    let mut state = DataObject::with_capacity(env, 3);
+    state.field(c"id", co_id)?;
+    state.field(c"header", true)?;
+    state.field(c"sessions", record)?;
+    state.build()
+}
+
+/// The `SessionMap` constructor (see `constructor.rs`): throws without `new`.
+extern "C" fn new_c_callback(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: napi-rs registers this as the class constructor, so the engine
+    // passes a constructor callback's `env` and `info`.
+    unsafe {
+        construct::<SessionMap, 4>(env, info, "SessionMap", |env, call| {
+            SessionMap::create(
+                env,
+                arg(env, call, 0)?,
+                arg(env, call, 1)?,
+                arg(env, call, 2)?,
+                arg(env, call, 3)?,
+            )
+        })
+    }
 }
 
 /// The transaction log of one CoValue: header, sessions, signatures and
@@ -74,15 +77,39 @@ fn known_state_object<'env, 'log>(
 // Every method takes `&self` and reaches the log through a `RefCell`: the
 // napi-rs version we pin (see Cargo.toml) does not track borrows of class
 // instances, so this is what keeps a reentrant call sound. JS can only run
-// inside a method while a result object or array is being filled (a setter
-// someone defined on `Object.prototype` or `Array.prototype`); a method that
-// changes the log, called from there, throws instead of aliasing the borrow.
+// inside a method while a result array is being filled (a setter someone
+// defined on `Array.prototype`; known-state objects get own data properties,
+// which run no JS); a method that changes the log, called from there, throws
+// instead of aliasing the borrow.
 #[napi]
 pub struct SessionMap {
     inner: RefCell<core_map::SessionMap>,
 }
 
 impl SessionMap {
+    /// `new SessionMap(coId, headerJson, maxTxSize?, skipVerify?)`.
+    fn create(
+        env: &Env,
+        co_id: CoValueIdArg,
+        header_json: HeaderArg,
+        max_tx_size: Option<NumberArg>,
+        skip_verify: Option<bool>,
+    ) -> Result<Self> {
+        let max = max_tx_size
+            .map(|v| index_arg(env, v, "maxTxSize"))
+            .transpose()?;
+        let inner = core_map::SessionMap::new(
+            co_id.as_str(),
+            header_json.as_str(),
+            max,
+            skip_verify.unwrap_or(false),
+        )
+        .or_throw()?;
+        Ok(Self {
+            inner: RefCell::new(inner),
+        })
+    }
+
     /// The log for reading; fails only while a change is in progress, which no
     /// JS can observe (changes never call into JS).
     fn log(&self) -> Result<Ref<'_, core_map::SessionMap>> {
@@ -108,28 +135,16 @@ impl SessionMap {
     /// header is malformed or (unless `skipVerify`) does not hash to `coId`.
     /// `maxTxSize` (default 102400) is the byte count of changes after which
     /// an in-between signature is recorded.
-    #[napi(constructor, catch_unwind)]
+    #[napi(constructor)]
+    #[cfg(any())] // Declares the constructor for index.d.ts; `new_c_callback` is it.
     pub fn new(
         env: Env,
         #[napi(ts_arg_type = "string")] co_id: CoValueIdArg,
         #[napi(ts_arg_type = "string")] header_json: HeaderArg,
-        max_tx_size: Option<f64>,
+        #[napi(ts_arg_type = "number | undefined | null")] max_tx_size: Option<NumberArg>,
         skip_verify: Option<bool>,
     ) -> Result<Self> {
-        let max = match max_tx_size {
-            None => None,
-            Some(v) => Some(index_arg(&env, v, "maxTxSize")?),
-        };
-        let inner = core_map::SessionMap::new(
-            co_id.as_str(),
-            header_json.as_str(),
-            max,
-            skip_verify.unwrap_or(false),
-        )
-        .or_throw()?;
-        Ok(Self {
-            inner: RefCell::new(inner),
-        })
+        Self::create(&env, co_id, header_json, max_tx_size, skip_verify)
     }
 
     /// The header as canonical JSON (sorted keys).
@@ -176,9 +191,9 @@ impl SessionMap {
         #[napi(ts_arg_type = "string")] key_id: Text<KeyId>,
         #[napi(ts_arg_type = "string")] key_secret: Text,
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
-        made_at: f64,
+        #[napi(ts_arg_type = "number")] made_at: NumberArg,
     ) -> Result<String> {
-        let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
+        let made_at = integer_arg(&env, made_at, "madeAt", 0, MAX_MADE_AT)?;
         let signed = self
             .log_mut()?
             .make_new_transaction(
@@ -206,9 +221,9 @@ impl SessionMap {
         #[napi(ts_arg_type = "string")] signer_secret: Text,
         #[napi(ts_arg_type = "string")] changes_json: Text,
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
-        made_at: f64,
+        #[napi(ts_arg_type = "number")] made_at: NumberArg,
     ) -> Result<String> {
-        let made_at = integer_arg(&env, made_at, "madeAt", MAX_MADE_AT)?;
+        let made_at = integer_arg(&env, made_at, "madeAt", 0, MAX_MADE_AT)?;
         let signed = self
             .log_mut()?
             .make_new_transaction(
@@ -248,7 +263,7 @@ impl SessionMap {
         &self,
         env: &'env Env,
         session_id: SessionIdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
     ) -> Result<Option<JsString<'env>>> {
         let index = index_arg(env, tx_index, "txIndex")?;
         // The JS string is made from the stored text while the log is
@@ -270,7 +285,7 @@ impl SessionMap {
         &self,
         env: &'env Env,
         session_id: SessionIdArg,
-        from_index: f64,
+        from_index: NumberArg,
     ) -> Result<Option<Array<'env>>> {
         let from = index_arg(env, from_index, "fromIndex")?;
         // Filled while the log is borrowed: a setter on `Array.prototype`
@@ -297,7 +312,7 @@ impl SessionMap {
         &self,
         env: Env,
         session_id: SessionIdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
         Ok(self
@@ -316,8 +331,7 @@ impl SessionMap {
     /// `{ id, header: true, sessions }`. Once deleted, only delete sessions.
     #[napi(catch_unwind, ts_return_type = "KnownState")]
     pub fn get_known_state<'env>(&self, env: &'env Env) -> Result<Object<'env>> {
-        // Filled while the log is borrowed: a setter on `Object.prototype`
-        // that calls back into this map can read it but not change it.
+        // Built while the log is borrowed; defining its properties runs no JS.
         let log = self.log()?;
         known_state_object(env, log.co_id(), log.known_sessions())
     }
@@ -378,7 +392,7 @@ impl SessionMap {
         &self,
         env: Env,
         session_id: SessionIdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
@@ -397,7 +411,7 @@ impl SessionMap {
         &self,
         env: Env,
         session_id: SessionIdArg,
-        tx_index: f64,
+        tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;

@@ -1,16 +1,18 @@
 //! Binds `WorkerHandle`: a Jazz server worker's validated credentials, its
 //! native crypto engine and the counters of the crypto work it served.
 
+use crate::binding::constructor::{arg, construct};
 use crate::binding::error::OrThrow;
 use crate::binding::native_crypto::{
-    lock, new_cache, stats_to_js, CryptoOperationStats, NativeCryptoEngine,
+    cache_capacity_arg, lock, new_cache, stats_to_js, CryptoOperationStats, NativeCryptoEngine,
 };
+use crate::binding::number_arg::NumberArg;
 use crate::binding::text_arg::Text;
 use crate::core::key_cache::KeyCache;
 use crate::core::worker::{
     WorkStats, WorkerConfigError, WorkerCredentials, ACCOUNT_VARIABLE, SECRET_VARIABLE,
 };
-use napi::Result;
+use napi::{sys, Env, Result};
 use napi_derive::napi;
 use std::env::{self, VarError};
 use std::sync::{Arc, Mutex};
@@ -27,8 +29,10 @@ pub struct WorkerHandleOptions {
     /// `JAZZ_WORKER_SECRET`. A non-string value is rejected without echoing it.
     #[napi(ts_type = "string")]
     pub account_secret: Option<Text>,
-    /// Keys kept per kind in the native key cache (default 1024).
-    pub key_cache_size: Option<u32>,
+    /// Keys kept per kind in the native key cache: an integer from 1 to
+    /// 1048576 (default 1024); anything else throws a `RangeError`.
+    #[napi(ts_type = "number")]
+    pub key_cache_size: Option<NumberArg>,
 }
 
 /// A value with the name of where it came from, for error messages.
@@ -44,6 +48,18 @@ fn value_or_env(
         Ok(value) => Ok((value, variable)),
         Err(VarError::NotPresent) => Err(WorkerConfigError::Missing { variable }),
         Err(VarError::NotUnicode(_)) => Err(WorkerConfigError::NotUnicode { variable }),
+    }
+}
+
+/// The `WorkerHandle` constructor (see `constructor.rs`): throws without
+/// `new`, before reading any option.
+extern "C" fn new_c_callback(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    // SAFETY: napi-rs registers this as the class constructor, so the engine
+    // passes a constructor callback's `env` and `info`.
+    unsafe {
+        construct::<WorkerHandle, 1>(env, info, "WorkerHandle", |env, call| {
+            WorkerHandle::create(env, arg(env, call, 0)?)
+        })
     }
 }
 
@@ -69,19 +85,8 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
-    fn credentials(&self) -> std::result::Result<&WorkerCredentials, WorkerConfigError> {
-        self.credentials.as_ref().ok_or(WorkerConfigError::Closed)
-    }
-}
-
-#[napi]
-impl WorkerHandle {
-    /// Validates the credentials (explicit values first, then the environment
-    /// variables) and derives the ids. Throws `InvalidArg` naming the
-    /// variable or option (`accountID`, `accountSecret`, `JAZZ_WORKER_ACCOUNT`,
-    /// `JAZZ_WORKER_SECRET`) and the problem.
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<WorkerHandleOptions>) -> Result<Self> {
+    /// `new WorkerHandle(options?)`.
+    fn create(env: &Env, options: Option<WorkerHandleOptions>) -> Result<Self> {
         let (account, secret, cache_size) = match options {
             Some(o) => (
                 o.account_id.map(|t| t.as_str().to_owned()),
@@ -90,6 +95,7 @@ impl WorkerHandle {
             ),
             None => (None, None, None),
         };
+        let cache_capacity = cache_capacity_arg(env, cache_size, "keyCacheSize")?;
         let (account, account_from) =
             value_or_env(account, "accountID", ACCOUNT_VARIABLE).or_throw()?;
         let (secret, secret_from) =
@@ -103,10 +109,27 @@ impl WorkerHandle {
             signer_id: credentials.signer_id().to_text(),
             sealer_id: credentials.sealer_id().to_text(),
             credentials: Some(credentials),
-            cache: new_cache(cache_size)?,
+            cache: new_cache(cache_capacity)?,
             stats: Arc::new(WorkStats::default()),
             started: Instant::now(),
         })
+    }
+
+    fn credentials(&self) -> std::result::Result<&WorkerCredentials, WorkerConfigError> {
+        self.credentials.as_ref().ok_or(WorkerConfigError::Closed)
+    }
+}
+
+#[napi]
+impl WorkerHandle {
+    /// Validates the credentials (explicit values first, then the environment
+    /// variables) and derives the ids. Throws `InvalidArg` naming the
+    /// variable or option (`accountID`, `accountSecret`, `JAZZ_WORKER_ACCOUNT`,
+    /// `JAZZ_WORKER_SECRET`) and the problem.
+    #[napi(constructor)]
+    #[cfg(any())] // Declares the constructor for index.d.ts; `new_c_callback` is it.
+    pub fn new(env: Env, options: Option<WorkerHandleOptions>) -> Result<Self> {
+        Self::create(&env, options)
     }
 
     /// The worker's `co_z…` account id.

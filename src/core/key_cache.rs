@@ -35,7 +35,8 @@ use zeroize::Zeroizing;
 /// The default number of entries: enough for a worker's own keys plus the
 /// signers and group keys of a few hundred active users.
 pub const DEFAULT_CAPACITY: usize = 1024;
-/// The largest capacity accepted; larger requests are clamped to it.
+/// The largest capacity: JS callers get a `RangeError` above it (and below
+/// 1); [`KeyCache::new`] clamps Rust callers to `1..=MAX_CAPACITY`.
 pub const MAX_CAPACITY: usize = 1 << 20;
 
 /// Which kind of key a text is; part of the lookup hash.
@@ -51,7 +52,8 @@ enum Kind {
 
 type Fingerprint = [u8; 32];
 
-/// Lookups answered from the cache and lookups that parsed a key.
+/// Lookups answered from the cache and lookups that parsed a key (saturating
+/// at `u64::MAX`, never wrapping).
 #[derive(Default)]
 struct Counts {
     hits: u64,
@@ -68,9 +70,9 @@ fn lookup<'map, V>(
 ) -> Result<&'map V, CryptoError> {
     let (value, hit) = map.get_or_try_insert_with(fingerprint, make)?;
     if hit {
-        counts.hits += 1;
+        counts.hits = counts.hits.saturating_add(1);
     } else {
-        counts.misses += 1;
+        counts.misses = counts.misses.saturating_add(1);
     }
     Ok(value)
 }
@@ -131,7 +133,8 @@ impl KeyCache {
         self.len() == 0
     }
 
-    /// Lookups answered from the cache and lookups that parsed a key.
+    /// Lookups answered from the cache and lookups that parsed a key (saturating
+    /// at `u64::MAX`, never wrapping).
     pub fn hits_and_misses(&self) -> (u64, u64) {
         (self.counts.hits, self.counts.misses)
     }

@@ -19,6 +19,7 @@ pub(crate) mod json_read;
 pub mod key_cache;
 pub mod keys;
 pub mod known_state;
+pub mod number;
 pub mod random;
 pub mod seal;
 pub mod session_log;

@@ -319,11 +319,22 @@ pub struct OperationCount {
     pub nanos: u64,
 }
 
-/// Lock-free counters of crypto work, shareable between threads.
+/// Lock-free counters of crypto work, shareable between threads. Counters
+/// saturate at `u64::MAX` (2^64 − 1 calls; about 584 years of time) instead
+/// of wrapping, so a total never goes down.
 #[derive(Debug, Default)]
 pub struct WorkStats {
     calls: [AtomicU64; Operation::ALL.len()],
     nanos: [AtomicU64; Operation::ALL.len()],
+}
+
+/// Adds `amount` to `counter`, stopping at `u64::MAX`.
+fn saturating_add(counter: &AtomicU64, amount: u64) {
+    // The closure always returns `Some`, so the update always succeeds; the
+    // result (the previous value) is not needed.
+    let _ = counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |total| {
+        Some(total.saturating_add(amount))
+    });
 }
 
 impl WorkStats {
@@ -331,8 +342,8 @@ impl WorkStats {
     pub fn record(&self, operation: Operation, nanos: u64) {
         let i = operation.index();
         if let (Some(calls), Some(total)) = (self.calls.get(i), self.nanos.get(i)) {
-            calls.fetch_add(1, Ordering::Relaxed);
-            total.fetch_add(nanos, Ordering::Relaxed);
+            saturating_add(calls, 1);
+            saturating_add(total, nanos);
         }
     }
 
@@ -442,5 +453,33 @@ mod tests {
         assert_eq!(Operation::from_name("verify"), Some(Operation::Verify));
         stats.reset();
         assert!(stats.snapshot().iter().all(|c| c.calls == 0));
+    }
+
+    #[test]
+    fn totals_saturate_instead_of_wrapping() {
+        let stats = WorkStats::default();
+        let near_max = u64::MAX - 5;
+        let i = Operation::Sign.index();
+        stats.calls[i].store(near_max, Ordering::Relaxed);
+        stats.nanos[i].store(near_max, Ordering::Relaxed);
+        // The largest duration JS can record, many times over.
+        for _ in 0..10 {
+            stats.record(Operation::Sign, (1 << 53) - 1);
+        }
+        let sign = stats.snapshot()[i];
+        assert_eq!((sign.calls, sign.nanos), (u64::MAX, u64::MAX));
+        // From zero, 2^11 records of 2^53 - 1 ns pass 2^64 (where a wrapping
+        // add would have come back to a small total).
+        let stats = WorkStats::default();
+        let mut previous = 0;
+        for _ in 0..(1 << 12) {
+            stats.record(Operation::Verify, (1 << 53) - 1);
+            let total = stats.snapshot()[Operation::Verify.index()].nanos;
+            assert!(total >= previous, "a total went down");
+            previous = total;
+        }
+        assert_eq!(previous, u64::MAX);
+        // Other operations are untouched.
+        assert_eq!(stats.snapshot()[Operation::Hash.index()].calls, 0);
     }
 }
