@@ -64,7 +64,24 @@ for (const [name, binding, extra] of [
   if (problems.length > 0) throw new Error(name + ': genuine instances broken: ' + problems.join(', '))
   members += calls
 }
-console.log('smoke ok: 11 checks and ' + members + ' wrong-receiver calls refused (index.js and raw .node)')
+// Constructors refuse a call without new; ids that differ only past the
+// inline buffer's cut are different sessions (issue: a cut emoji aliased them).
+for (const [name, binding] of [['index.js', native], ['raw .node', raw]]) {
+  for (const Class of [binding.SessionMap, binding.Blake3Hasher, binding.NativeCryptoEngine, binding.WorkerHandle]) {
+    let error = null
+    try { Class() } catch (e) { error = e }
+    check(name + ': ' + Class.name + ' without new throws a TypeError', error instanceof TypeError, true)
+  }
+  const aliasing = new binding.SessionMap('co_zx', '{"meta":null,"ruleset":{"type":"unsafeAllowAll"},"type":"comap","uniqueness":null}', null, true)
+  const a = 'x'.repeat(190)
+  const b = a + '\u{1F600}'
+  const secret = 'signerSecret_z' + '4'.repeat(44)
+  aliasing.makeNewTrustingTransaction(a, secret, '[1]', null, 1)
+  check(name + ': a session id cut at the inline buffer is its own session', aliasing.getTransactionCount(b), -1)
+  aliasing.makeNewTrustingTransaction(b, secret, '[2]', null, 2)
+  check(name + ': it reads its own transaction', JSON.parse(aliasing.getTransaction(b, 0)).changes, '[2]')
+}
+console.log('smoke ok: 23 checks and ' + members + ' wrong-receiver calls refused (index.js and raw .node)')
 `
 
 function run(command, args, options = {}) {
