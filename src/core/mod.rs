@@ -4,6 +4,8 @@
 //! Ids and keys are parsed once, at the edge, into the fixed-size types of
 //! [`keys`]; everything below works on those types.
 
+#![forbid(unsafe_code)]
+
 pub mod base58;
 pub mod base64url;
 pub mod batch;
