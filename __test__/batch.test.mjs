@@ -105,3 +105,17 @@ test('Buffers, array-likes and proxies of arrays are read like arrays', async ()
     assert.deepEqual(await ours.verifyBatchAsync(form), reference)
   }
 })
+
+test('messages add up to at most 2^28 bytes per call: a RangeError beyond, checked before copying', async () => {
+  const item = batch(1)[0]
+  const huge = { ...item, message: new Uint8Array(2 ** 28 + 1) }
+  for (const call of [() => ours.verifyBatch([huge]), () => ours.verifyBatchAsync([huge])]) {
+    assert.throws(call, (e) => e instanceof RangeError && e.code === 'ERR_OUT_OF_RANGE' && /at most 268435456 bytes \(item 0/.test(e.message))
+  }
+  // The sum counts: two halves and one byte more are refused at the second item.
+  const half = new Uint8Array(2 ** 27)
+  const over = [{ ...item, message: half }, { ...item, message: new Uint8Array(2 ** 27 + 1) }]
+  assert.throws(() => ours.verifyBatch(over), (e) => e instanceof RangeError && /\(item 1 goes past it\)/.test(e.message))
+  // Exactly the limit is accepted (and verified: a signature over other bytes is false).
+  assert.deepEqual(ours.verifyBatch([{ ...item, message: half }, { ...item, message: half }]), [false, false])
+})

@@ -8,7 +8,9 @@
 //! view into JS memory outlives the engine call that produced it.
 //!
 //! The length is read once, before any element, and capped at
-//! [`MAX_BATCH_ITEMS`] (a `RangeError`, code `ERR_OUT_OF_RANGE`, beyond it);
+//! [`MAX_BATCH_ITEMS`] (a `RangeError`, code `ERR_OUT_OF_RANGE`, beyond it),
+//! and the messages' bytes together at [`MAX_BATCH_BYTES`] (checked before
+//! each copy);
 //! the result grows as items are read, so a sparse or lying length costs
 //! nothing. Elements added while the items are read are not seen; elements
 //! removed read as `undefined` and are refused like any non-object item.
@@ -30,6 +32,12 @@ use std::ptr;
 /// (a million signatures are about twenty seconds of work), small enough that
 /// the parsed items (about 120 bytes each, messages aside) stay bounded.
 pub const MAX_BATCH_ITEMS: u32 = 1 << 20;
+
+/// The most message bytes one call copies, all items together: a batch of
+/// cojson's ~50-byte messages never comes near it, and it keeps one call
+/// (2^20 items showing the same large buffer) from asking for more memory
+/// than the process has, which would abort it instead of throwing.
+pub const MAX_BATCH_BYTES: usize = 1 << 28;
 
 /// Room for this many items at most is reserved up front, whatever the
 /// length says; the result grows from there as items are actually read.
@@ -58,8 +66,9 @@ impl FromNapiValue for SignatureBatchArg {
         // the rest of the call.
         let length = unsafe { batch_length(env, items) }?;
         let mut parsed = Vec::with_capacity(length.min(FIRST_ALLOCATION) as usize);
+        let mut budget = MAX_BATCH_BYTES;
         for index in 0..length {
-            parsed.push(unsafe { read_item(env, items, index) }?);
+            parsed.push(unsafe { read_item(env, items, index, &mut budget) }?);
         }
         Ok(Self(parsed))
     }
@@ -158,7 +167,14 @@ unsafe fn batch_length(env: sys::napi_env, items: sys::napi_value) -> Result<u32
 
 /// Reads item `index` and takes it in completely: after each engine call that
 /// may run JS, what it returned is parsed or copied before the next one.
-unsafe fn read_item(env: sys::napi_env, items: sys::napi_value, index: u32) -> Result<OwnedItem> {
+/// `budget` is what is left of [`MAX_BATCH_BYTES`]; the message's bytes are
+/// taken from it before they are copied.
+unsafe fn read_item(
+    env: sys::napi_env,
+    items: sys::napi_value,
+    index: u32,
+    budget: &mut usize,
+) -> Result<OwnedItem> {
     let mut item = ptr::null_mut();
     // SAFETY: `items` is a live JS object; a getter or trap may run.
     check_status!(unsafe { sys::napi_get_element(env, items, index, &mut item) })?;
@@ -171,8 +187,15 @@ unsafe fn read_item(env: sys::napi_env, items: sys::napi_value, index: u32) -> R
     let signature = unsafe { property(env, item, c"signature") }?;
     let signature = unsafe { parse_text(env, signature, index, "signature", Signature::parse) }?;
     let message = unsafe { property(env, item, c"message") }?;
-    let message = unsafe { copy_bytes(env, message) }
-        .ok_or_else(|| item_error(index, "`message` must be a Uint8Array"))?;
+    let message = match unsafe { copy_bytes(env, message, *budget) } {
+        Copied::Bytes(bytes) => bytes,
+        Copied::NotBytes => return Err(item_error(index, "`message` must be a Uint8Array")),
+        Copied::OverBudget => {
+            let text = format!("the messages of all items must add up to at most {MAX_BATCH_BYTES} bytes (item {index} goes past it)");
+            return Err(range_error(&Env::from(env), &text));
+        }
+    };
+    *budget -= message.len();
     let signer_id = unsafe { property(env, item, c"signerId") }?;
     let signer_id = unsafe { parse_text(env, signer_id, index, "signerId", SignerId::parse) }?;
     Ok((signer_id, signature, message))
@@ -198,9 +221,19 @@ unsafe fn parse_text<T>(
         .or_throw()
 }
 
-/// A copy of the bytes a `Uint8Array` (or `Buffer`) shows now; `None` for any
-/// other value. A detached or out-of-bounds view has no bytes. Runs no JS.
-unsafe fn copy_bytes(env: sys::napi_env, value: sys::napi_value) -> Option<Vec<u8>> {
+/// What [`copy_bytes`] found.
+enum Copied {
+    /// A copy of the bytes.
+    Bytes(Vec<u8>),
+    /// The value is no `Uint8Array`.
+    NotBytes,
+    /// More bytes than the budget allows; nothing was copied.
+    OverBudget,
+}
+
+/// A copy of the bytes a `Uint8Array` (or `Buffer`) shows now, if they are
+/// at most `budget`. A detached or out-of-bounds view has no bytes. Runs no JS.
+unsafe fn copy_bytes(env: sys::napi_env, value: sys::napi_value, budget: usize) -> Copied {
     let mut kind = 0;
     let mut length = 0usize;
     let mut data = ptr::null_mut();
@@ -220,14 +253,17 @@ unsafe fn copy_bytes(env: sys::napi_env, value: sys::napi_value) -> Option<Vec<u
         )
     };
     if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
-        return None;
+        return Copied::NotBytes;
     }
     if length == 0 || data.is_null() {
-        return Some(Vec::new());
+        return Copied::Bytes(Vec::new());
+    }
+    if length > budget {
+        return Copied::OverBudget;
     }
     // SAFETY: the engine just reported `length` readable bytes at `data`, the
     // view's current window into its buffer. No JS has run since, so nothing
     // can have resized, detached or freed that buffer; the bytes are copied
     // before this function returns and the pointer is not kept.
-    Some(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), length) }.to_vec())
+    Copied::Bytes(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), length) }.to_vec())
 }

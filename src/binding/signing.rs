@@ -27,7 +27,18 @@ pub fn get_signer_id(secret: &[u8]) -> Result<String> {
 #[napi(catch_unwind)]
 pub fn sign(message: &[u8], secret: &[u8]) -> Result<String> {
     let secret = SignerSecret::parse_utf8(secret).or_throw()?;
-    Ok(ed25519::sign(&secret, message).to_text())
+    let message = stable_copy(message);
+    Ok(ed25519::sign(&secret, &message).to_text())
+}
+
+/// The message to sign, copied before signing. Ed25519 hashes the message
+/// twice (for the nonce, then for the challenge); if another thread changed
+/// it in between (a `Uint8Array` over a `SharedArrayBuffer` that a worker
+/// writes), the two halves of the signature would be for different messages,
+/// and that signature together with an honest one gives away the key. A copy
+/// is one memcpy against two SHA-512 passes (`__test__/shared-buffers.test.mjs`).
+fn stable_copy(message: &[u8]) -> Vec<u8> {
+    message.to_vec()
 }
 
 /// Verifies a `signature_z…` over `message` by a `signer_z…`, both given as
@@ -44,7 +55,8 @@ pub fn verify(signature: &[u8], message: &[u8], id: &[u8]) -> Result<bool> {
 #[napi(catch_unwind)]
 pub fn ed25519_sign(signing_key: &[u8], message: &[u8]) -> Result<Uint8Array> {
     let secret = SignerSecret::from_slice(signing_key).or_throw()?;
-    Ok(to_js_bytes(*ed25519::sign(&secret, message).as_bytes()))
+    let message = stable_copy(message);
+    Ok(to_js_bytes(*ed25519::sign(&secret, &message).as_bytes()))
 }
 
 /// Same as `ed25519Sign`.
