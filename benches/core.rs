@@ -5,9 +5,9 @@
 //! 10 ms, and the median of the batches is printed in µs per call, so a
 //! regression in the core shows here before the JS layer.
 
-use cojson_native::core::batch::{verify_batch, BatchItem};
 use cojson_native::core::header::Header;
 use cojson_native::core::keys::{KeySecret, SealerSecret, Signature, SignerId, SignerSecret};
+use cojson_native::core::signature_batch::{verify_batch, BatchItem};
 use cojson_native::core::{base58, ed25519, hash, seal, x25519, xsalsa20};
 use std::hint::black_box;
 use std::time::Instant;

@@ -6,7 +6,7 @@
 //! fails for it.
 #![no_main]
 
-use cojson_native::core::batch::{verify_batch, BatchItem};
+use cojson_native::core::signature_batch::{verify_batch, BatchItem};
 use cojson_native::core::ed25519;
 use cojson_native::core::keys::{Signature, SignerId, SignerSecret};
 use libfuzzer_sys::fuzz_target;
