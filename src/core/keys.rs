@@ -9,11 +9,16 @@
 //! | [`SealerId`] | `sealer_z…` | 32, X25519 public key |
 //! | [`KeySecret`] | `keySecret_z…` | 32, XSalsa20 key |
 //!
-//! Secret types wipe their bytes when dropped and print as `<redacted>`.
+//! Every type parses from its text form with [`str::parse`] ([`FromStr`]).
+//! Public types print as their text form ([`fmt::Display`]). Secret types
+//! wipe their bytes when dropped, print as `<redacted>` (`Debug` only, no
+//! `Display`), and give their text form only when asked by name
+//! (`to_text`).
 
 use crate::core::base58;
 use crate::core::error::KeyError;
 use std::fmt;
+use std::str::FromStr;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Splits `text` at the exact `prefix`, or says which prefix was expected.
@@ -55,26 +60,42 @@ macro_rules! prefixed_type {
         #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         pub struct $name([u8; $len]);
 
-        impl fmt::Debug for $name {
+        impl fmt::Display for $name {
+            /// The text form: prefix plus base58.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.to_text())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
             }
         }
 
         prefixed_type!(@common $name, $len, $prefix, $what);
     };
     (@common $name:ident, $len:expr, $prefix:expr, $what:expr) => {
+        impl FromStr for $name {
+            type Err = KeyError;
+
+            /// Parses the text form (prefix plus base58).
+            fn from_str(text: &str) -> Result<Self, KeyError> {
+                let mut value = Self([0u8; $len]);
+                base58::decode_into(strip(text, $prefix, $what)?, &mut value.0, $what)?;
+                Ok(value)
+            }
+        }
+
         impl $name {
             /// The exact prefix of the text form.
             pub const PREFIX: &'static str = $prefix;
             /// What this value is called in error messages.
             pub const WHAT: &'static str = $what;
 
-            /// Parses the text form (prefix plus base58).
+            /// Parses the text form (prefix plus base58): `text.parse()`.
             pub fn parse(text: &str) -> Result<Self, KeyError> {
-                let mut value = Self([0u8; $len]);
-                base58::decode_into(strip(text, $prefix, $what)?, &mut value.0, $what)?;
-                Ok(value)
+                text.parse()
             }
 
             /// Parses the text form given as UTF-8 bytes.
@@ -142,6 +163,19 @@ mod tests {
         let id = SignerId::from_bytes([9u8; 32]);
         assert_eq!(SignerId::parse(&id.to_text()).unwrap(), id);
         assert!(id.to_text().starts_with("signer_z"));
+        assert_eq!(id.to_string(), id.to_text());
+        assert_eq!(format!("{id:?}"), id.to_text());
+        assert_eq!(id.to_text().parse::<SignerId>(), Ok(id));
+        let secret = KeySecret::from_bytes([4u8; 32]);
+        let parsed: KeySecret = secret.to_text().parse().unwrap();
+        assert_eq!(parsed.as_bytes(), secret.as_bytes());
+        assert_eq!(
+            "keySecret_z0".parse::<KeySecret>().map(|k| *k.as_bytes()),
+            Err(KeyError::Base58 {
+                what: "key secret",
+                position: 0
+            })
+        );
     }
 
     #[test]

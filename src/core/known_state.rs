@@ -103,7 +103,7 @@ pub enum AnnouncedError {
 pub fn parse_announced(json: &str) -> Result<Vec<(Cow<'_, str>, u32)>, AnnouncedError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
     // `deserialize_map`: anything but an object is refused by serde_json
-    // itself, with its position, as when this was parsed into a `Map`.
+    // itself, with its position, as parsing into a `Map` refuses it.
     let parsed = deserializer
         .deserialize_map(Reading(Entries))
         .and_then(|entries| deserializer.end().map(|()| entries))
