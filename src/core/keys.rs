@@ -81,12 +81,9 @@ macro_rules! prefixed_types {
         impl FromStr for $name {
             type Err = KeyError;
 
-            /// Parses the text form (prefix plus base58).
+            /// Parses the text form (prefix plus base58), as [`Self::parse`].
             fn from_str(text: &str) -> Result<Self, KeyError> {
-                let mut value = Self([0u8; $len]);
-                let digits = strip(text, Self::PREFIX, Self::WHAT)?;
-                base58::decode_into(digits, &mut value.0, Self::WHAT)?;
-                Ok(value)
+                Self::parse(text)
             }
         }
 
@@ -96,9 +93,13 @@ macro_rules! prefixed_types {
             /// What this value is called in error messages.
             pub const WHAT: &'static str = $what;
 
-            /// Parses the text form (prefix plus base58): `text.parse()`.
+            /// Parses the text form (prefix plus base58); `text.parse()` is
+            /// the same.
             pub fn parse(text: &str) -> Result<Self, KeyError> {
-                text.parse()
+                let mut value = Self([0u8; $len]);
+                let digits = strip(text, Self::PREFIX, Self::WHAT)?;
+                base58::decode_into(digits, &mut value.0, Self::WHAT)?;
+                Ok(value)
             }
 
             /// Parses the text form given as UTF-8 bytes.

@@ -52,10 +52,16 @@ impl<'de> Reader<'de> for FieldName {
     }
 }
 
+/// The next key of an object, as a [`Field`].
+pub(super) fn next_field<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Field>, A::Error> {
+    map.next_key_seed(Reading(FieldName))
+}
+
 /// The fields of one object as they are read, checked only when written.
 pub(super) trait ObjectFields<'de> {
-    /// Reads the value of `field` (every value must be read, kept or not).
-    fn read<A: MapAccess<'de>>(&mut self, field: Field, map: &mut A) -> Result<(), A::Error>;
+    /// Reads every entry of the object (each value must be read, kept or
+    /// not), the keys with [`next_field`].
+    fn read<A: MapAccess<'de>>(&mut self, map: A) -> Result<(), A::Error>;
 }
 
 /// Reads an object into its fields; `false` when the value is not an object.
@@ -68,11 +74,8 @@ impl<'de, F: ObjectFields<'de>> Reader<'de> for ObjectReader<'_, F> {
         false
     }
 
-    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        while let Some(field) = map.next_key_seed(Reading(FieldName))? {
-            self.0.read(field, &mut map)?;
-        }
-        Ok(true)
+    fn object<A: MapAccess<'de>>(self, map: A) -> Result<bool, A::Error> {
+        self.0.read(map).map(|()| true)
     }
 }
 

@@ -20,7 +20,7 @@
 //!   are checked in one fixed order.
 
 use super::error::{invalid, missing, unknown_field, HeaderError};
-use super::fields::{string_field, Field, ObjectFields, ObjectReader};
+use super::fields::{next_field, string_field, Field, ObjectFields, ObjectReader};
 use super::meta::CanonicalMeta;
 use super::ruleset::RulesetFields;
 use crate::core::json_error;
@@ -67,27 +67,30 @@ struct HeaderFields<'de> {
 }
 
 impl<'de> ObjectFields<'de> for HeaderFields<'de> {
-    fn read<A: MapAccess<'de>>(&mut self, field: Field, map: &mut A) -> Result<(), A::Error> {
-        // A repeated key replaces the earlier value, as in a `Value` map.
-        match field {
-            Field::Type => self.co_type = Some(map.next_value_seed(Reading(Keep))?),
-            Field::Ruleset => {
-                self.ruleset = RulesetFields::default();
-                let is_object = map.next_value_seed(Reading(ObjectReader(&mut self.ruleset)))?;
-                self.ruleset_is_object = Some(is_object);
-            }
-            Field::Meta => {
-                let mut text = String::new();
-                map.next_value_seed(CanonicalMeta(&mut text))?;
-                self.meta = Some(text);
-            }
-            Field::Uniqueness => {
-                self.uniqueness = Some(map.next_value_seed(Reading(UniquenessReader))?);
-            }
-            Field::CreatedAt => self.created_at = Some(map.next_value_seed(Reading(Keep))?),
-            Field::InitialAdmin | Field::Group | Field::RestrictDeletion | Field::Other => {
-                self.unknown = true;
-                map.next_value_seed(Reading(Skip))?;
+    fn read<A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(field) = next_field(&mut map)? {
+            // A repeated key replaces the earlier value, as in a `Value` map.
+            match field {
+                Field::Type => self.co_type = Some(map.next_value_seed(Reading(Keep))?),
+                Field::Ruleset => {
+                    self.ruleset = RulesetFields::default();
+                    let is_object =
+                        map.next_value_seed(Reading(ObjectReader(&mut self.ruleset)))?;
+                    self.ruleset_is_object = Some(is_object);
+                }
+                Field::Meta => {
+                    let mut text = String::new();
+                    map.next_value_seed(CanonicalMeta(&mut text))?;
+                    self.meta = Some(text);
+                }
+                Field::Uniqueness => {
+                    self.uniqueness = Some(map.next_value_seed(Reading(UniquenessReader))?);
+                }
+                Field::CreatedAt => self.created_at = Some(map.next_value_seed(Reading(Keep))?),
+                Field::InitialAdmin | Field::Group | Field::RestrictDeletion | Field::Other => {
+                    self.unknown = true;
+                    map.next_value_seed(Reading(Skip))?;
+                }
             }
         }
         Ok(())

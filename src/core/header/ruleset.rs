@@ -2,7 +2,7 @@
 //! written for its `type` (only the fields of that type are looked at).
 
 use super::error::{invalid, unknown_field, HeaderError};
-use super::fields::{string_field, Field, ObjectFields};
+use super::fields::{next_field, string_field, Field, ObjectFields};
 use crate::core::json_read::{Keep, Reading, Scalar, Skip};
 use crate::core::stable_json;
 use serde::de::MapAccess;
@@ -30,27 +30,35 @@ pub(super) struct RulesetFields<'de> {
 }
 
 impl<'de> ObjectFields<'de> for RulesetFields<'de> {
-    fn read<A: MapAccess<'de>>(&mut self, field: Field, map: &mut A) -> Result<(), A::Error> {
-        match field {
-            Field::Type => {
-                self.kind = match map.next_value_seed(Reading(Keep))? {
-                    Scalar::Str(name) => match name.as_ref() {
-                        "group" => RulesetType::Group,
-                        "ownedByGroup" => RulesetType::OwnedByGroup,
-                        "unsafeAllowAll" => RulesetType::UnsafeAllowAll,
+    fn read<A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(field) = next_field(&mut map)? {
+            match field {
+                Field::Type => {
+                    self.kind = match map.next_value_seed(Reading(Keep))? {
+                        Scalar::Str(name) => match name.as_ref() {
+                            "group" => RulesetType::Group,
+                            "ownedByGroup" => RulesetType::OwnedByGroup,
+                            "unsafeAllowAll" => RulesetType::UnsafeAllowAll,
+                            _ => RulesetType::Unknown,
+                        },
                         _ => RulesetType::Unknown,
-                    },
-                    _ => RulesetType::Unknown,
-                };
-            }
-            Field::InitialAdmin => self.initial_admin = Some(map.next_value_seed(Reading(Keep))?),
-            Field::Group => self.group = Some(map.next_value_seed(Reading(Keep))?),
-            Field::RestrictDeletion => {
-                self.restrict_deletion = Some(map.next_value_seed(Reading(Keep))?);
-            }
-            Field::Ruleset | Field::Meta | Field::Uniqueness | Field::CreatedAt | Field::Other => {
-                self.other = true;
-                map.next_value_seed(Reading(Skip))?;
+                    };
+                }
+                Field::InitialAdmin => {
+                    self.initial_admin = Some(map.next_value_seed(Reading(Keep))?)
+                }
+                Field::Group => self.group = Some(map.next_value_seed(Reading(Keep))?),
+                Field::RestrictDeletion => {
+                    self.restrict_deletion = Some(map.next_value_seed(Reading(Keep))?);
+                }
+                Field::Ruleset
+                | Field::Meta
+                | Field::Uniqueness
+                | Field::CreatedAt
+                | Field::Other => {
+                    self.other = true;
+                    map.next_value_seed(Reading(Skip))?;
+                }
             }
         }
         Ok(())
