@@ -5,12 +5,36 @@
 //! 10 ms, and the median of the batches is printed in µs per call, so a
 //! regression in the core shows here before the JS layer.
 
-use cojson_native::core::batch::{verify_batch, BatchItem};
 use cojson_native::core::header::Header;
 use cojson_native::core::keys::{KeySecret, SealerSecret, Signature, SignerId, SignerSecret};
+use cojson_native::core::signature_batch::{verify_batch, BatchItem};
+use cojson_native::core::transaction::{self, Kind, Transaction, TransactionSink};
 use cojson_native::core::{base58, ed25519, hash, seal, x25519, xsalsa20};
 use std::hint::black_box;
 use std::time::Instant;
+
+/// A received batch's destination: its text and one entry per transaction,
+/// as a session log stores them.
+#[derive(Default)]
+struct Stored {
+    text: String,
+    entries: Vec<(usize, Kind)>,
+}
+
+impl TransactionSink for Stored {
+    fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    fn finish(&mut self, kind: Kind, _size: usize) {
+        self.entries.push((self.text.len(), kind));
+    }
+
+    fn discard(&mut self) {
+        self.text.clear();
+        self.entries.clear();
+    }
+}
 
 struct Bench {
     quick: bool,
@@ -157,5 +181,37 @@ fn main() {
     });
     b.run("short hash", || {
         black_box(hash::short_hash(black_box("{\"a\":1}")));
+    });
+    // Ten transactions as cojson sends them (canonical, the fast path), and
+    // the same with keys in another order (the general parser).
+    let built: Vec<Transaction<'_>> = (0..10u64)
+        .map(|i| match i % 2 {
+            0 => Transaction::trusting(r#"[{"op":"set","key":"k","value":"v"}]"#, i, None),
+            _ => Transaction::private("AAAAAAAAAAAAAAAAAAAAAAAA", "key_z1", i, Some("AAAA")),
+        })
+        .collect();
+    let canonical = format!(
+        "[{}]",
+        built
+            .iter()
+            .map(Transaction::json)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let reordered = canonical.replace(r#"{"changes":"#, r#"{"privacy":"trusting","changes":"#);
+    let reordered = reordered.replace(r#","privacy":"trusting"}"#, "}");
+    let mut stored = Stored::default();
+    for batch in [&canonical, &reordered] {
+        stored.discard();
+        let parsed = transaction::parse_batch_into(batch, &mut stored);
+        assert!(parsed.is_ok() && stored.entries.len() == 10, "{batch}");
+    }
+    b.run("received batch of 10 (canonical)", || {
+        stored.discard();
+        black_box(transaction::parse_batch_into(black_box(&canonical), &mut stored).is_ok());
+    });
+    b.run("received batch of 10 (keys reordered)", || {
+        stored.discard();
+        black_box(transaction::parse_batch_into(black_box(&reordered), &mut stored).is_ok());
     });
 }

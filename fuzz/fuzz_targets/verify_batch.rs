@@ -6,9 +6,9 @@
 //! fails for it.
 #![no_main]
 
-use cojson_native::core::batch::{verify_batch, BatchItem};
 use cojson_native::core::ed25519;
 use cojson_native::core::keys::{Signature, SignerId, SignerSecret};
+use cojson_native::core::signature_batch::{verify_batch, BatchItem};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

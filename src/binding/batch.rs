@@ -7,7 +7,7 @@
 use crate::binding::batch_arg::{OwnedItem, SignatureBatchArg};
 use crate::binding::error::OrThrow;
 use crate::binding::text_arg::Text;
-use crate::core::batch::{self, BatchItem};
+use crate::core::signature_batch::{self as batch, BatchItem};
 use napi::bindgen_prelude::AsyncTask;
 use napi::{Env, Result, Task};
 use napi_derive::napi;

@@ -20,9 +20,9 @@
 
 use crate::binding::error::{range_error, OrThrow};
 use crate::binding::text_arg::Text;
-use crate::core::batch::BatchError;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::keys::{Signature, SignerId};
+use crate::core::signature_batch::BatchError;
 use napi::bindgen_prelude::{FromNapiValue, TypeName};
 use napi::{check_status, sys, Env, Error, Result, Status, ValueType};
 use std::ffi::CStr;

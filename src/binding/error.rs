@@ -1,8 +1,8 @@
 //! The one place where core errors become JS errors.
 
-use crate::core::batch::BatchError;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::session_map::SessionMapError;
+use crate::core::signature_batch::BatchError;
 use napi::{Env, Error, Status};
 
 /// Converts a core error into a JS `Error`: malformed input is `InvalidArg`,

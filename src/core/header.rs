@@ -12,37 +12,18 @@
 use crate::core::base58;
 use crate::core::hash;
 
-#[cfg(test)]
-mod equivalence;
+mod error;
+mod fields;
 mod meta;
-#[cfg(test)]
-mod oracle;
 mod parse;
 mod ruleset;
+
+pub use error::HeaderError;
 
 /// Bytes of the BLAKE3 hash kept in a CoValue id.
 const ID_HASH_LEN: usize = 19;
 /// Prefix of every CoValue id.
 pub const CO_ID_PREFIX: &str = "co_z";
-
-/// Why a header was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum HeaderError {
-    /// Not JSON, or not of the accepted shape.
-    #[error("Invalid header JSON: {0}")]
-    Invalid(String),
-    /// A `uniqueness` object with an empty key.
-    #[error("Invalid uniqueness: Object keys cannot be empty")]
-    EmptyUniquenessKey,
-    /// The header does not hash to the given CoValue id.
-    #[error("CoValue ID mismatch: expected {expected}, got {actual}")]
-    IdMismatch {
-        /// The id of the header as given.
-        expected: String,
-        /// The id that was claimed.
-        actual: String,
-    },
-}
 
 /// A validated header, kept as its canonical JSON text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 //! range-checked (`1e400` is an error) and nesting counts towards
 //! serde_json's depth limit. serde's `IgnoredAny` would go through
 //! serde_json's skipping scanner instead, which accepts all three, so the
-//! parsers built on this would accept texts that the former `Value`-based
-//! ones refused.
+//! parsers built on this would accept texts that a parser into `Value`
+//! refuses.
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;

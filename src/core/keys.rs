@@ -9,11 +9,16 @@
 //! | [`SealerId`] | `sealer_z…` | 32, X25519 public key |
 //! | [`KeySecret`] | `keySecret_z…` | 32, XSalsa20 key |
 //!
-//! Secret types wipe their bytes when dropped and print as `<redacted>`.
+//! Every type parses from its text form with [`str::parse`] ([`FromStr`]).
+//! Public types print as their text form ([`fmt::Display`]). Secret types
+//! wipe their bytes when dropped, print as `<redacted>` (`Debug` only, no
+//! `Display`), and give their text form only when asked by name
+//! (`to_text`).
 
 use crate::core::base58;
 use crate::core::error::KeyError;
 use std::fmt;
+use std::str::FromStr;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// Splits `text` at the exact `prefix`, or says which prefix was expected.
@@ -36,50 +41,70 @@ pub fn fixed<const N: usize>(bytes: &[u8], what: &'static str) -> Result<[u8; N]
     })
 }
 
-macro_rules! prefixed_type {
-    ($(#[$doc:meta])* $name:ident, $len:expr, $prefix:expr, $what:expr, secret) => {
-        $(#[$doc])*
-        #[derive(Clone, Zeroize, ZeroizeOnDrop)]
-        pub struct $name([u8; $len]);
+/// One row per type: `kind Name, bytes, "prefix", "what it is called in errors";`.
+macro_rules! prefixed_types {
+    ($($(#[$doc:meta])* $kind:ident $name:ident, $len:expr, $prefix:expr, $what:expr;)*) => {
+        $(prefixed_types!(@$kind $(#[$doc])* $name, $len, $prefix, $what);)*
+    };
+    (@secret $(#[$doc:meta])* $name:ident, $len:expr, $prefix:expr, $what:expr) => {
+        prefixed_types!(@common $(#[$doc])* [Clone, Zeroize, ZeroizeOnDrop]
+            $name, $len, $prefix, $what);
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(concat!(stringify!($name), "(<redacted>)"))
             }
         }
-
-        prefixed_type!(@common $name, $len, $prefix, $what);
     };
-    ($(#[$doc:meta])* $name:ident, $len:expr, $prefix:expr, $what:expr, public) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name([u8; $len]);
+    (@public $(#[$doc:meta])* $name:ident, $len:expr, $prefix:expr, $what:expr) => {
+        prefixed_types!(@common $(#[$doc])* [Clone, Copy, PartialEq, Eq, Hash]
+            $name, $len, $prefix, $what);
 
-        impl fmt::Debug for $name {
+        impl fmt::Display for $name {
+            /// The text form: prefix plus base58.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.to_text())
             }
         }
 
-        prefixed_type!(@common $name, $len, $prefix, $what);
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        }
     };
-    (@common $name:ident, $len:expr, $prefix:expr, $what:expr) => {
+    (@common $(#[$doc:meta])* [$($derive:ident),*] $name:ident, $len:expr, $prefix:expr, $what:expr) => {
+        $(#[$doc])*
+        #[derive($($derive),*)]
+        pub struct $name([u8; $len]);
+
+        impl FromStr for $name {
+            type Err = KeyError;
+
+            /// Parses the text form (prefix plus base58), as [`Self::parse`].
+            fn from_str(text: &str) -> Result<Self, KeyError> {
+                Self::parse(text)
+            }
+        }
+
         impl $name {
             /// The exact prefix of the text form.
             pub const PREFIX: &'static str = $prefix;
             /// What this value is called in error messages.
             pub const WHAT: &'static str = $what;
 
-            /// Parses the text form (prefix plus base58).
+            /// Parses the text form (prefix plus base58); `text.parse()` is
+            /// the same.
             pub fn parse(text: &str) -> Result<Self, KeyError> {
                 let mut value = Self([0u8; $len]);
-                base58::decode_into(strip(text, $prefix, $what)?, &mut value.0, $what)?;
+                let digits = strip(text, Self::PREFIX, Self::WHAT)?;
+                base58::decode_into(digits, &mut value.0, Self::WHAT)?;
                 Ok(value)
             }
 
             /// Parses the text form given as UTF-8 bytes.
             pub fn parse_utf8(bytes: &[u8]) -> Result<Self, KeyError> {
-                Self::parse(utf8(bytes, $what)?)
+                Self::parse(utf8(bytes, Self::WHAT)?)
             }
 
             /// Wraps raw bytes.
@@ -89,7 +114,7 @@ macro_rules! prefixed_type {
 
             /// Checks the length of a raw buffer and wraps it.
             pub fn from_slice(bytes: &[u8]) -> Result<Self, KeyError> {
-                Ok(Self(fixed(bytes, $what)?))
+                Ok(Self(fixed(bytes, Self::WHAT)?))
             }
 
             /// The raw bytes.
@@ -99,8 +124,9 @@ macro_rules! prefixed_type {
 
             /// The text form: prefix plus base58.
             pub fn to_text(&self) -> String {
-                let mut out = String::with_capacity($prefix.len() + base58::max_encoded_len($len));
-                out.push_str($prefix);
+                let mut out =
+                    String::with_capacity(Self::PREFIX.len() + base58::max_encoded_len($len));
+                out.push_str(Self::PREFIX);
                 base58::encode_into(&self.0, &mut out);
                 out
             }
@@ -108,30 +134,20 @@ macro_rules! prefixed_type {
     };
 }
 
-prefixed_type!(
+prefixed_types! {
     /// An Ed25519 signing key seed, `signerSecret_z…`.
-    SignerSecret, 32, "signerSecret_z", "signer secret", secret
-);
-prefixed_type!(
+    secret SignerSecret, 32, "signerSecret_z", "signer secret";
     /// An Ed25519 public key, `signer_z…`.
-    SignerId, 32, "signer_z", "signer ID", public
-);
-prefixed_type!(
+    public SignerId, 32, "signer_z", "signer ID";
     /// An Ed25519 signature, `signature_z…`.
-    Signature, 64, "signature_z", "signature", public
-);
-prefixed_type!(
+    public Signature, 64, "signature_z", "signature";
     /// An X25519 secret key, `sealerSecret_z…`.
-    SealerSecret, 32, "sealerSecret_z", "sealer secret", secret
-);
-prefixed_type!(
+    secret SealerSecret, 32, "sealerSecret_z", "sealer secret";
     /// An X25519 public key, `sealer_z…`.
-    SealerId, 32, "sealer_z", "sealer ID", public
-);
-prefixed_type!(
+    public SealerId, 32, "sealer_z", "sealer ID";
     /// A symmetric XSalsa20 key, `keySecret_z…`.
-    KeySecret, 32, "keySecret_z", "key secret", secret
-);
+    secret KeySecret, 32, "keySecret_z", "key secret";
+}
 
 #[cfg(test)]
 mod tests {
@@ -142,6 +158,19 @@ mod tests {
         let id = SignerId::from_bytes([9u8; 32]);
         assert_eq!(SignerId::parse(&id.to_text()).unwrap(), id);
         assert!(id.to_text().starts_with("signer_z"));
+        assert_eq!(id.to_string(), id.to_text());
+        assert_eq!(format!("{id:?}"), id.to_text());
+        assert_eq!(id.to_text().parse::<SignerId>(), Ok(id));
+        let secret = KeySecret::from_bytes([4u8; 32]);
+        let parsed: KeySecret = secret.to_text().parse().unwrap();
+        assert_eq!(parsed.as_bytes(), secret.as_bytes());
+        assert_eq!(
+            "keySecret_z0".parse::<KeySecret>().map(|k| *k.as_bytes()),
+            Err(KeyError::Base58 {
+                what: "key secret",
+                position: 0
+            })
+        );
     }
 
     #[test]

@@ -56,13 +56,6 @@ impl SessionCounts {
         }
     }
 
-    /// Raises every count to at least the one in `other`.
-    pub fn combine(&mut self, other: &SessionCounts) {
-        for (id, count) in other.iter() {
-            self.raise(id, count);
-        }
-    }
-
     /// True when every session in `self` has at most the count `current`
     /// reports for it (a session `current` does not know is never covered).
     pub fn is_covered_by(&self, current: impl Fn(&str) -> Option<u32>) -> bool {
@@ -73,16 +66,6 @@ impl SessionCounts {
     /// The entries in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
         self.entries.iter().map(|(id, count)| (id.as_str(), *count))
-    }
-
-    /// Number of sessions.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// True when there are no sessions.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
     }
 }
 
@@ -103,7 +86,7 @@ pub enum AnnouncedError {
 pub fn parse_announced(json: &str) -> Result<Vec<(Cow<'_, str>, u32)>, AnnouncedError> {
     let mut deserializer = serde_json::Deserializer::from_str(json);
     // `deserialize_map`: anything but an object is refused by serde_json
-    // itself, with its position, as when this was parsed into a `Map`.
+    // itself, with its position, as parsing into a `Map` refuses it.
     let parsed = deserializer
         .deserialize_map(Reading(Entries))
         .and_then(|entries| deserializer.end().map(|()| entries))
@@ -185,12 +168,14 @@ mod tests {
     }
 
     #[test]
-    fn raise_and_combine_take_the_maximum() {
+    fn raise_takes_the_maximum() {
         let mut c = counts(&[("a", 5)]);
         c.raise("a", 3);
         c.raise("b", 0);
         assert_eq!(c.iter().collect::<Vec<_>>(), vec![("a", 5), ("b", 0)]);
-        c.combine(&counts(&[("a", 9), ("c", 1)]));
+        for (id, count) in [("a", 9), ("c", 1)] {
+            c.raise(id, count);
+        }
         assert_eq!(
             c.iter().collect::<Vec<_>>(),
             vec![("a", 9), ("b", 0), ("c", 1)]

@@ -8,9 +8,7 @@
 
 pub mod base58;
 pub mod base64url;
-pub mod batch;
 pub mod bounded_map;
-pub mod canonical_batch;
 pub mod ed25519;
 pub mod error;
 pub mod hash;
@@ -26,6 +24,7 @@ pub mod random;
 pub mod seal;
 pub mod session_log;
 pub mod session_map;
+pub mod signature_batch;
 pub mod signing_cache;
 pub mod stable_json;
 pub mod transaction;

@@ -4,9 +4,6 @@
 //! Used for headers (whose hash is the CoValue id), transactions (whose bytes
 //! feed the session hash) and nonce material.
 
-#[cfg(test)]
-use serde_json::Value;
-
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Appends `text` as a JSON string literal, quotes included.
@@ -48,47 +45,6 @@ pub fn push_string(out: &mut String, text: &str) {
 /// True when `text` needs no escaping inside a JSON string literal.
 pub fn is_plain(text: &str) -> bool {
     !text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
-}
-
-/// Appends `value` with object keys in sorted (byte) order at every level.
-///
-/// Numbers are written as `serde_json` writes them (integers as integers,
-/// other numbers in shortest round-trip form, e.g. `1e21`, `0.1`). Received
-/// JSON is never built into a `Value` any more (`header/meta.rs` writes
-/// `meta` as it reads it); this stays for the test oracles.
-#[cfg(test)]
-pub fn push_value(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) => push_number(out, number),
-        Value::String(text) => push_string(out, text),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_value(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
-            for (i, (key, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                push_string(out, key);
-                out.push(':');
-                push_value(out, item);
-            }
-            out.push('}');
-        }
-    }
 }
 
 /// Appends a number as `cojson-core-napi` writes it: integers as integers,
@@ -147,14 +103,6 @@ fn push_float(out: &mut String, value: f64) {
     }
 }
 
-/// The stable JSON text of `value` (tests).
-#[cfg(test)]
-pub fn to_string(value: &Value) -> String {
-    let mut out = String::new();
-    push_value(&mut out, value);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,16 +122,6 @@ mod tests {
             assert_eq!(out, serde_json::to_string(sample).unwrap(), "{sample:?}");
             assert_eq!(is_plain(sample), out.len() == sample.len() + 2);
         }
-    }
-
-    #[test]
-    fn sorts_keys_at_every_level() {
-        let value: Value =
-            serde_json::from_str(r#"{"b":1,"a":{"z":[{"y":1,"x":2}],"c":null},"A":true}"#).unwrap();
-        assert_eq!(
-            to_string(&value),
-            r#"{"A":true,"a":{"c":null,"z":[{"x":2,"y":1}]},"b":1}"#
-        );
     }
 
     #[test]
@@ -213,8 +151,10 @@ mod tests {
             ("18446744073709551615", "18446744073709551615"),
         ];
         for (input, expected) in cases {
-            let value: Value = serde_json::from_str(input).unwrap();
-            assert_eq!(to_string(&value), expected, "{input}");
+            let number: serde_json::Number = serde_json::from_str(input).unwrap();
+            let mut out = String::new();
+            push_number(&mut out, &number);
+            assert_eq!(out, expected, "{input}");
         }
     }
 }

@@ -4,14 +4,14 @@
 //! Scalars and arrays are written as they are read. An object's entries are
 //! written into one buffer for that object (key text, then canonical value
 //! text), with their positions beside it, then sorted by key and copied into
-//! the enclosing text, a repeated key keeping its last value: the text
-//! `stable_json::push_value` writes for the `Value` the former parser built.
-//! Memory is the canonical text, plus a second copy of an object's entries
-//! while it is sorted, plus 32 bytes per entry of the open objects; a
-//! `Value` tree cost many times its text (about 38 times for an array of
-//! zeros).
+//! the enclosing text, a repeated key keeping its last value: the stable
+//! JSON text of the `serde_json::Value` the same JSON parses to (which the
+//! oracle of `tests/header_equivalence.rs` writes). Memory is the canonical
+//! text, plus a second copy of an object's entries while it is sorted, plus
+//! 32 bytes per entry of the open objects; a `Value` tree costs many times
+//! its text (about 38 times for an array of zeros).
 //!
-//! Every value goes through `deserialize_any`, as `Value` did, so numbers,
+//! Every value goes through `deserialize_any`, as `Value` does, so numbers,
 //! strings and nesting depth are checked with the same errors.
 
 use crate::core::stable_json;

@@ -2,25 +2,27 @@
 //! building a `serde_json::Value` tree for the whole header.
 //!
 //! The top-level object and the `ruleset` object (`ruleset.rs`) are read
-//! by serde visitors: keys are matched against the known field names as borrowed text,
-//! and string fields stay borrowed from the input unless they contain
-//! escapes. `meta` (any JSON) is written into its canonical text as it is
-//! read (`meta.rs`). A `uniqueness` object may only hold strings: its entries
-//! are kept as text, and any other value is parsed in full but only noted.
-//! So no part of a header becomes a `serde_json::Value` tree.
+//! field by field (`fields.rs`): keys are matched against the known field
+//! names as borrowed text, and string fields stay borrowed from the input
+//! unless they contain escapes. `meta` (any JSON) is written into its
+//! canonical text as it is read (`meta.rs`). A `uniqueness` object may only
+//! hold strings: its entries are kept as text, and any other value is parsed
+//! in full but only noted. So no part of a header becomes a
+//! `serde_json::Value` tree.
 //!
-//! The result is the one the former `Value`-based parser gave, error for
-//! error (the equivalence test in `equivalence.rs` checks this on generated
-//! headers). Two things keep it so:
+//! The result is, error for error, what a plain parser over a
+//! `serde_json::Value` tree gives (`tests/header_equivalence.rs` holds the
+//! two equal on generated headers). Two things keep it so:
 //! - Every value, kept or not, is parsed in full, as `Value` parses it (see
 //!   `src/core/json_read.rs`).
 //! - Shape errors are only collected while reading and reported once the
 //!   whole text has parsed, so a syntax error anywhere still wins, and they
-//!   are checked in the former order.
+//!   are checked in one fixed order.
 
+use super::error::{invalid, missing, unknown_field, HeaderError};
+use super::fields::{next_field, string_field, Field, ObjectFields, ObjectReader};
 use super::meta::CanonicalMeta;
-use super::ruleset::{RulesetFields, RulesetReader};
-use super::HeaderError;
+use super::ruleset::RulesetFields;
 use crate::core::json_error;
 use crate::core::json_read::{Keep, Reader, Reading, Scalar, Skip};
 use crate::core::stable_json;
@@ -28,10 +30,6 @@ use serde::de::{DeserializeSeed, MapAccess};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write;
-
-pub(super) fn invalid(message: impl Into<String>) -> HeaderError {
-    HeaderError::Invalid(message.into())
-}
 
 /// Parses `json` and returns the canonical header text (sorted keys, `meta`
 /// always present). `strict` rejects unknown fields and empty `uniqueness`
@@ -41,7 +39,7 @@ pub(super) fn canonical(json: &str, strict: bool) -> Result<String, HeaderError>
     // Filled in place: returning it by value up through serde's layers
     // took a fifth of the parse time in memory copies.
     let mut fields = HeaderFields::default();
-    let is_object = Reading(TopLevel(&mut fields))
+    let is_object = Reading(ObjectReader(&mut fields))
         .deserialize(&mut de)
         .and_then(|is_object| de.end().map(|()| is_object))
         .map_err(|e| invalid(json_error::describe(&e)))?;
@@ -51,97 +49,6 @@ pub(super) fn canonical(json: &str, strict: bool) -> Result<String, HeaderError>
     let mut out = String::with_capacity(json.len());
     fields.write_canonical(strict, &mut out)?;
     Ok(out)
-}
-
-/// A key of the header or of its ruleset.
-#[derive(Clone, Copy)]
-pub(super) enum Field {
-    Type,
-    Ruleset,
-    Meta,
-    Uniqueness,
-    CreatedAt,
-    InitialAdmin,
-    Group,
-    RestrictDeletion,
-    Other,
-}
-
-impl Field {
-    fn named(name: &str) -> Self {
-        match name {
-            "type" => Self::Type,
-            "ruleset" => Self::Ruleset,
-            "meta" => Self::Meta,
-            "uniqueness" => Self::Uniqueness,
-            "createdAt" => Self::CreatedAt,
-            "initialAdmin" => Self::InitialAdmin,
-            "group" => Self::Group,
-            "restrictDeletion" => Self::RestrictDeletion,
-            _ => Self::Other,
-        }
-    }
-}
-
-/// Reads a key as a [`Field`]. serde_json's keys are always strings.
-struct FieldName;
-
-impl<'de> Reader<'de> for FieldName {
-    type Output = Field;
-    fn scalar(self, value: Scalar<'de>) -> Field {
-        match value {
-            Scalar::Str(name) => Field::named(&name),
-            _ => Field::Other,
-        }
-    }
-    fn unescaped(self, name: &str) -> Field {
-        Field::named(name)
-    }
-}
-
-pub(super) fn next_field<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Field>, A::Error> {
-    map.next_key_seed(Reading(FieldName))
-}
-
-/// Reads the top level into the fields; `false` when it is not an object.
-struct TopLevel<'a, 'de>(&'a mut HeaderFields<'de>);
-
-impl<'de> Reader<'de> for TopLevel<'_, 'de> {
-    type Output = bool;
-
-    fn scalar(self, _: Scalar<'de>) -> bool {
-        false
-    }
-
-    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let fields = self.0;
-        // A repeated key replaces the earlier value, as in a `Value` map.
-        while let Some(field) = next_field(&mut map)? {
-            match field {
-                Field::Type => fields.co_type = Some(map.next_value_seed(Reading(Keep))?),
-                Field::Ruleset => {
-                    fields.ruleset = RulesetFields::default();
-                    let is_object =
-                        map.next_value_seed(Reading(RulesetReader(&mut fields.ruleset)))?;
-                    fields.ruleset_is_object = Some(is_object);
-                }
-                Field::Meta => {
-                    let mut text = String::new();
-                    map.next_value_seed(CanonicalMeta(&mut text))?;
-                    fields.meta = Some(text);
-                }
-                Field::Uniqueness => {
-                    fields.uniqueness = Some(map.next_value_seed(Reading(UniquenessReader))?);
-                }
-                Field::CreatedAt => fields.created_at = Some(map.next_value_seed(Reading(Keep))?),
-                Field::InitialAdmin | Field::Group | Field::RestrictDeletion | Field::Other => {
-                    fields.unknown = true;
-                    map.next_value_seed(Reading(Skip))?;
-                }
-            }
-        }
-        Ok(true)
-    }
 }
 
 /// The top-level fields as read, checked only when written.
@@ -159,23 +66,34 @@ struct HeaderFields<'de> {
     unknown: bool,
 }
 
-fn missing(name: &str) -> HeaderError {
-    invalid(format!("missing field `{name}`"))
-}
-
-pub(super) fn unknown_field(what: &str) -> HeaderError {
-    invalid(format!("unknown field in {what}"))
-}
-
-/// The text of a field that must be a string.
-pub(super) fn string_field<'a>(
-    value: Option<&'a Scalar<'_>>,
-    name: &str,
-) -> Result<&'a str, HeaderError> {
-    match value {
-        Some(Scalar::Str(text)) => Ok(text),
-        Some(_) => Err(invalid(format!("`{name}` must be a string"))),
-        None => Err(missing(name)),
+impl<'de> ObjectFields<'de> for HeaderFields<'de> {
+    fn read<A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        while let Some(field) = next_field(&mut map)? {
+            // A repeated key replaces the earlier value, as in a `Value` map.
+            match field {
+                Field::Type => self.co_type = Some(map.next_value_seed(Reading(Keep))?),
+                Field::Ruleset => {
+                    self.ruleset = RulesetFields::default();
+                    let is_object =
+                        map.next_value_seed(Reading(ObjectReader(&mut self.ruleset)))?;
+                    self.ruleset_is_object = Some(is_object);
+                }
+                Field::Meta => {
+                    let mut text = String::new();
+                    map.next_value_seed(CanonicalMeta(&mut text))?;
+                    self.meta = Some(text);
+                }
+                Field::Uniqueness => {
+                    self.uniqueness = Some(map.next_value_seed(Reading(UniquenessReader))?);
+                }
+                Field::CreatedAt => self.created_at = Some(map.next_value_seed(Reading(Keep))?),
+                Field::InitialAdmin | Field::Group | Field::RestrictDeletion | Field::Other => {
+                    self.unknown = true;
+                    map.next_value_seed(Reading(Skip))?;
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1,9 +1,9 @@
 //! The `ruleset` object of a header: read field by field, then checked and
 //! written for its `type` (only the fields of that type are looked at).
 
-use super::parse::{invalid, next_field, string_field, unknown_field, Field};
-use super::HeaderError;
-use crate::core::json_read::{Keep, Reader, Reading, Scalar, Skip};
+use super::error::{invalid, unknown_field, HeaderError};
+use super::fields::{next_field, string_field, Field, ObjectFields};
+use crate::core::json_read::{Keep, Reading, Scalar, Skip};
 use crate::core::stable_json;
 use serde::de::MapAccess;
 
@@ -29,22 +29,12 @@ pub(super) struct RulesetFields<'de> {
     other: bool,
 }
 
-/// Reads the ruleset into the fields; `false` when it is not an object.
-pub(super) struct RulesetReader<'a, 'de>(pub(super) &'a mut RulesetFields<'de>);
-
-impl<'de> Reader<'de> for RulesetReader<'_, 'de> {
-    type Output = bool;
-
-    fn scalar(self, _: Scalar<'de>) -> bool {
-        false
-    }
-
-    fn object<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let fields = self.0;
+impl<'de> ObjectFields<'de> for RulesetFields<'de> {
+    fn read<A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
         while let Some(field) = next_field(&mut map)? {
             match field {
                 Field::Type => {
-                    fields.kind = match map.next_value_seed(Reading(Keep))? {
+                    self.kind = match map.next_value_seed(Reading(Keep))? {
                         Scalar::Str(name) => match name.as_ref() {
                             "group" => RulesetType::Group,
                             "ownedByGroup" => RulesetType::OwnedByGroup,
@@ -55,23 +45,23 @@ impl<'de> Reader<'de> for RulesetReader<'_, 'de> {
                     };
                 }
                 Field::InitialAdmin => {
-                    fields.initial_admin = Some(map.next_value_seed(Reading(Keep))?);
+                    self.initial_admin = Some(map.next_value_seed(Reading(Keep))?)
                 }
-                Field::Group => fields.group = Some(map.next_value_seed(Reading(Keep))?),
+                Field::Group => self.group = Some(map.next_value_seed(Reading(Keep))?),
                 Field::RestrictDeletion => {
-                    fields.restrict_deletion = Some(map.next_value_seed(Reading(Keep))?);
+                    self.restrict_deletion = Some(map.next_value_seed(Reading(Keep))?);
                 }
                 Field::Ruleset
                 | Field::Meta
                 | Field::Uniqueness
                 | Field::CreatedAt
                 | Field::Other => {
-                    fields.other = true;
+                    self.other = true;
                     map.next_value_seed(Reading(Skip))?;
                 }
             }
         }
-        Ok(true)
+        Ok(())
     }
 }
 

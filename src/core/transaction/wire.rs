@@ -6,29 +6,30 @@
 //! hold, so no JSON tree is built from received input:
 //! - `changes`, `encryptedChanges`, `keyUsed`, `meta`: a string (borrowed
 //!   from the input unless it has escapes). `null`, a number or a boolean is
-//!   noted and refused once the object has closed, as before; an array or an
-//!   object is refused at its first byte, before anything inside it is read.
+//!   noted and refused once the object has closed; an array or an object is
+//!   refused at its first byte, before anything inside it is read.
 //! - `privacy`: a string, compared with its two literals and never copied.
 //! - `madeAt`: a number (serde_json's `Number`).
-//! - a transaction: an object (serde's derive also read an array as the
-//!   fields in order, so `["trusting",1,"[1]"]` was accepted; the reference
-//!   refuses it).
+//! - a transaction: an object only (`["trusting",1,"[1]"]` is refused, as
+//!   the reference refuses it).
 //!
 //! Memory is therefore bounded by the input: the canonical text written is
 //! never longer than the batch (every canonical token is the shortest form
 //! of the token it was read from, and whitespace, brackets and commas are
 //! dropped), and besides it only one transaction's escaped strings are held.
 //!
-//! Errors are the ones the former `Value`-based parser gave (`oracle.rs`,
-//! checked by `equivalence.rs`), except for arrays in place of transactions
-//! (above) and for an array or object in a string field: that is reported
-//! at once, as `<field> must be a string` (or as the first fault of an
-//! earlier transaction), where the former parser first read the whole
+//! Errors are those of a plain parser that reads each transaction into a
+//! `serde_json::Value` tree with serde's derive (the oracle of
+//! `tests/transaction_equivalence.rs`), except for arrays in place of
+//! transactions (above) and for an array or object in a string field: that
+//! is reported at once, as `<field> must be a string` (or as the first fault
+//! of an earlier transaction), where the plain parser first reads the whole
 //! batch, so that a JSON error later in the text, or another fault earlier
-//! in the same transaction, was reported instead.
+//! in the same transaction, is reported instead.
 
-use super::{
-    check_encrypted, private_size, write_private, write_trusting, Kind, TransactionSink, TxError,
+use super::error::TxError;
+use super::record::{
+    check_encrypted, private_size, write_private, write_trusting, Kind, TransactionSink,
     ENCRYPTED_PREFIX, MAX_MADE_AT,
 };
 use crate::core::json_error;
@@ -36,8 +37,11 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use std::borrow::Cow;
 use std::fmt;
 
-/// Parses `json` into `sink`. On error, `sink` may hold part of the batch.
-pub(super) fn parse_into<S: TransactionSink>(json: &str, sink: &mut S) -> Result<(), TxError> {
+/// Parses the JSON array of transactions `json` into `sink`, checking each
+/// and writing it canonically. On error, `sink` may hold part of the batch.
+/// [`super::parse_batch_into`] takes this path for every batch that is not
+/// already canonical.
+pub fn parse_into<S: TransactionSink>(json: &str, sink: &mut S) -> Result<(), TxError> {
     let mut batch = Batch {
         sink,
         first_invalid: None,
@@ -58,7 +62,7 @@ pub(super) fn parse_into<S: TransactionSink>(json: &str, sink: &mut S) -> Result
 struct Batch<'s, S> {
     sink: &'s mut S,
     /// The first transaction that parsed but failed a check. Later ones are
-    /// still parsed (a JSON error anywhere wins, as before) but not written.
+    /// still parsed (a JSON error anywhere wins) but not written.
     first_invalid: Option<TxError>,
     /// Set when a string field held an array or an object; the parse is
     /// then stopped with a placeholder serde error.
@@ -205,7 +209,7 @@ impl<'de> Visitor<'de> for TransactionSeed<'_> {
     }
 }
 
-/// Refuses a key seen before (serde's derive did the same).
+/// Refuses a key seen before, as serde's derive does.
 fn once<T, E: de::Error>(seen: &Option<T>, name: &'static str) -> Result<(), E> {
     match seen {
         Some(_) => Err(E::duplicate_field(name)),
@@ -295,7 +299,7 @@ impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Text<'de>, D::Error> {
         // `deserialize_any`, so that `null`, numbers and booleans are read
-        // (and a malformed number is the same JSON error) as before.
+        // (and a malformed number is a JSON error) as in any other field.
         deserializer.deserialize_any(self)
     }
 }
@@ -359,8 +363,8 @@ fn payload(encrypted: &str) -> &str {
 }
 
 impl Fields<'_> {
-    /// Checks the fields in the order the former parser did and appends the
-    /// canonical text to `sink`.
+    /// Checks the fields (in the order that decides which fault is
+    /// reported) and appends the canonical text to `sink`.
     fn write_canonical<S: TransactionSink>(self, sink: &mut S) -> Result<(), TxError> {
         // A missing `madeAt` was refused while reading.
         let made_at = match self.made_at.as_ref().and_then(serde_json::Number::as_u64) {

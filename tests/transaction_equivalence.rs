@@ -1,42 +1,27 @@
-//! The field-reading parser (`wire.rs`) against the former `Value`-based one
-//! (`oracle.rs`), and the canonical fast path against both.
+//! The general parser of received batches (`transaction::wire`) against a
+//! plain parser that reads each transaction into `serde_json::Value` fields
+//! (`oracle/transaction.rs`), and the canonical fast path against both.
 //!
 //! On thousands of generated batches, valid and broken in every way the
 //! generator knows (every field holding every kind of JSON value, `null`,
 //! duplicate and unknown keys, whitespace and escapes, syntax errors), the
 //! two parsers must give the same transactions or the same error. The one
 //! documented difference: an array or object in a string field, which the
-//! new parser refuses at once (both refuse the batch). Every accepted batch,
-//! written back canonically, must take the fast path to the same result, and
-//! its canonical text must not be longer than the input (the bound
-//! `parse_batch_into` reserves).
+//! general parser refuses at once (both refuse the batch). Every accepted
+//! batch, written back canonically, must take the fast path to the same
+//! result, and its canonical text must not be longer than the input (the
+//! bound `parse_batch_into` reserves).
 
-use super::{canonical_batch, oracle, parse_batch, parse_general, summarise, Collected, TxError};
+#[path = "support/collected.rs"]
+mod collected;
+#[path = "oracle/transaction.rs"]
+mod oracle;
+#[path = "support/rng.rs"]
+mod rng;
 
-/// splitmix64: small, seeded, good enough to pick cases.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
+use cojson_native::core::transaction::TxError;
+use collected::{parse_batch, parse_general, scan, summarise, Collected};
+use rng::Rng;
 
 /// Values that are not strings and not containers.
 const SCALARS: &[&str] = &[
@@ -122,8 +107,8 @@ const KEY_USED: &[&str] = &[r#""key_z1""#, r#""key_\u00e9\"""#, r#""""#];
 struct Traits {
     /// A string field holds an array or an object.
     container_in_string_field: bool,
-    /// An element of the batch is an array (serde's derive read those as
-    /// transactions, field by field; they are refused now).
+    /// An element of the batch is an array (serde's derive reads those as
+    /// transactions, field by field; the general parser refuses them).
     array_element: bool,
 }
 
@@ -296,7 +281,7 @@ fn batch(rng: &mut Rng) -> (String, Traits) {
     (out, traits)
 }
 
-/// The refusals the new parser gives for a container in a string field.
+/// The refusals the general parser gives for a container in a string field.
 const REFUSALS: &[&str] = &[
     "changes must be a string",
     "encryptedChanges must be a string",
@@ -315,44 +300,43 @@ fn same_result(json: &str, traits: &Traits) {
         "{json}"
     );
     if traits.container_in_string_field || traits.array_element {
-        // Both refuse; the new parser perhaps with another error.
+        // Both refuse; the general parser perhaps with another error.
         assert!(ours.is_err(), "accepted: {json}");
         if traits.container_in_string_field {
             assert!(oracle.is_err(), "oracle accepted: {json}");
         }
-        // Where the former parser found a fault in a transaction, the new
-        // one reports that fault or the refusal.
-        if let (Err(TxError::Invalid(message)), Err(TxError::Invalid(before))) = (&ours, &oracle) {
+        // Where the oracle finds a fault in a transaction, the general
+        // parser reports that fault or the refusal.
+        if let (Err(TxError::Invalid(message)), Err(TxError::Invalid(expected))) = (&ours, &oracle)
+        {
             assert!(
-                REFUSALS.contains(message) || message == before,
+                REFUSALS.contains(message) || message == expected,
                 "{message}: {json}"
             );
         }
         return;
     }
     match (&ours, &oracle) {
-        (Ok(ours), Ok(before)) => {
-            assert_eq!(ours.summary(), summarise(before), "{json}");
+        (Ok(ours), Ok(expected)) => {
+            assert_eq!(ours.summary(), summarise(expected), "{json}");
             assert!(ours.text.len() <= json.len(), "longer: {json}");
             // Written back canonically, the batch takes the fast path.
             let canonical = format!(
                 "[{}]",
-                before
+                expected
                     .iter()
                     .map(|t| t.json())
                     .collect::<Vec<_>>()
                     .join(",")
             );
-            let mut scanned = Collected::default();
-            assert!(
-                canonical_batch::scan_into(&canonical, &mut scanned).is_some(),
-                "{canonical}"
-            );
-            assert_eq!(scanned.summary(), summarise(before), "{canonical}");
+            let Some(scanned) = scan(&canonical) else {
+                panic!("{canonical}")
+            };
+            assert_eq!(scanned.summary(), summarise(expected), "{canonical}");
         }
-        (Err(ours), Err(before)) => assert_eq!(ours, before, "{json}"),
+        (Err(ours), Err(expected)) => assert_eq!(ours, expected, "{json}"),
         _ => panic!(
-            "{json}: ours {:?}, before {:?}",
+            "{json}: ours {:?}, oracle {:?}",
             ours.as_ref().map(Collected::summary),
             oracle.map(|b| summarise(&b))
         ),
@@ -360,7 +344,7 @@ fn same_result(json: &str, traits: &Traits) {
 }
 
 #[test]
-fn generated_batches_parse_as_the_former_parser_did() {
+fn generated_batches_parse_as_the_oracle_parses_them() {
     let mut rng = Rng(0x007a_11f1_e1d5);
     let mut accepted = 0;
     for _ in 0..20_000 {
@@ -465,7 +449,7 @@ fn privacy_and_made_at_refuse_other_values_as_json_errors() {
 }
 
 #[test]
-fn duplicate_and_unknown_keys_are_json_errors_where_they_were() {
+fn duplicate_and_unknown_keys_are_json_errors_as_in_the_oracle() {
     for json in [
         r#"[{"privacy":"trusting","madeAt":1,"changes":"[1]","changes":"[2]"}]"#,
         r#"[{"privacy":"trusting","madeAt":1,"changes":"[1]","changes":[2]}]"#,
@@ -489,8 +473,8 @@ fn duplicate_and_unknown_keys_are_json_errors_where_they_were() {
 
 #[test]
 fn transactions_must_be_objects() {
-    // serde's derive read an array as the fields in declaration order, so
-    // the former parser accepted this (the reference does not).
+    // serde's derive reads an array as the fields in declaration order, so
+    // the oracle accepts this (the reference does not).
     let array = r#"[["trusting",1,"[1]"]]"#;
     assert!(oracle::parse(array).is_ok());
     assert_eq!(

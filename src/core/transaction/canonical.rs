@@ -1,20 +1,23 @@
-//! Fast path for received transaction batches that are already canonical.
+//! The fast path for received transaction batches that are already
+//! canonical.
 //!
 //! cojson sends `JSON.stringify` of transactions it parsed from canonical
 //! text, so batches normally arrive byte for byte as this crate would write
 //! them: keys in sorted order, no whitespace, strings escaped as
-//! [`stable_json::push_string`] escapes them. [`scan`] recognises exactly
-//! such a batch and copies each transaction's text into the sink as it is,
-//! skipping the field-by-field parse and the rewrite. Anything else — other
-//! key orders, whitespace, other escapes, errors of any kind — returns
+//! [`stable_json::push_string`] escapes them. [`scan_into`] recognises
+//! exactly such a batch and copies each transaction's text into the sink as
+//! it is, skipping the field-by-field parse and the rewrite. Anything else
+//! (other key orders, whitespace, other escapes, errors of any kind) returns
 //! `None`, and the caller discards what was copied and takes the general
-//! path (`transaction/wire.rs`), which accepts or rejects as before. So the
-//! result never differs from the general path's, only its cost.
+//! path ([`super::wire`]), which accepts or rejects it. So the result never
+//! differs from the general path's, only its cost
+//! (`tests/transaction_parse.rs` and `tests/transaction_equivalence.rs`
+//! compare the two).
 //!
 //! [`stable_json::push_string`]: crate::core::stable_json::push_string
 
+use super::record::{Kind, TransactionSink, ENCRYPTED_PREFIX, MAX_MADE_AT};
 use crate::core::base64url;
-use crate::core::transaction::{Kind, TransactionSink, ENCRYPTED_PREFIX, MAX_MADE_AT};
 
 const TRUSTING_OPEN: &[u8] = b"{\"changes\":";
 const PRIVATE_OPEN: &[u8] = b"{\"encryptedChanges\":\"encrypted_U";
@@ -26,7 +29,8 @@ const TRUSTING_CLOSE: &[u8] = b",\"privacy\":\"trusting\"}";
 const PRIVATE_CLOSE: &[u8] = b",\"privacy\":\"private\"}";
 
 /// Copies the transactions of `json` into `sink` if it is a canonical
-/// batch; else `None`, with `sink` holding part of it.
+/// batch; else `None`, with `sink` holding part of it. Exactly the batches
+/// it accepts, [`super::wire::parse_into`] accepts with the same result.
 pub fn scan_into<S: TransactionSink>(json: &str, sink: &mut S) -> Option<()> {
     let mut cursor = Cursor {
         bytes: json.as_bytes(),
@@ -187,87 +191,5 @@ fn hex_digit(byte: u8) -> Option<u8> {
         b'0'..=b'9' => Some(byte - b'0'),
         b'a'..=b'f' => Some(byte - b'a' + 10),
         _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::core::stable_json;
-    use crate::core::transaction::{parse_general, summarise, Collected, Transaction};
-
-    /// The fast path alone, into a fresh collector.
-    fn scan(json: &str) -> Option<Collected> {
-        let mut out = Collected::default();
-        scan_into(json, &mut out).map(|()| out)
-    }
-
-    #[test]
-    fn canonical_batches_match_built_transactions() {
-        let nasty = "[\"\\\"q\\\\\",\"\u{1}\u{1f}\u{7f}\u{e9}\u{1F600}\\n\\t\\r\u{8}\u{c}/\"]";
-        let built = vec![
-            Transaction::trusting(nasty, 0, None),
-            Transaction::trusting("[]", 9_007_199_254_740_991, Some("{\"m\":\"\\u0000\"}")),
-            Transaction::private("AAAA", "key_z1", 12, None),
-            Transaction::private("", "key_\u{e9}\"", 3, Some("AA==")),
-        ];
-        let text = format!(
-            "[{}]",
-            built
-                .iter()
-                .map(Transaction::json)
-                .collect::<Vec<_>>()
-                .join(",")
-        );
-        let scanned = scan(&text).expect("canonical");
-        assert_eq!(scanned.summary(), summarise(&built));
-        let general = parse_general(&text).unwrap();
-        assert_eq!(general.summary(), summarise(&built));
-        assert_eq!(scan("[]").map(|b| b.summary().len()), Some(0));
-    }
-
-    #[test]
-    fn every_ascii_character_scans_as_the_general_path_parses() {
-        for byte in 0u8..0x80 {
-            let changes = format!("[\"a{}b\"]", char::from(byte));
-            let built = Transaction::trusting(&changes, 1, Some(&changes));
-            let text = format!("[{}]", built.json());
-            let scanned = scan(&text).expect("canonical");
-            let general = parse_general(&text).unwrap();
-            assert_eq!(scanned.summary(), general.summary(), "byte {byte}");
-            assert_eq!(scanned.summary(), summarise(&[built]), "byte {byte}");
-        }
-    }
-
-    #[test]
-    fn anything_else_goes_the_general_way() {
-        let mut escaped = String::new();
-        stable_json::push_string(&mut escaped, "a/b");
-        assert_eq!(escaped, "\"a/b\"");
-        let other = [
-            "",
-            "[",
-            "[] ",
-            " []",
-            "[{\"changes\":\"[1]\",\"madeAt\":1,\"privacy\":\"trusting\"} ]",
-            "[{\"madeAt\":1,\"changes\":\"[1]\",\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"a\\/b\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"\\u000a\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"\\u001F\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"\\u00e9\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"\u{1}\",\"madeAt\":1,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"x\",\"madeAt\":01,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"x\",\"madeAt\":1.0,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"x\",\"madeAt\":9007199254740992,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"x\",\"madeAt\":-1,\"privacy\":\"trusting\"}]",
-            "[{\"changes\":\"x\",\"madeAt\":1,\"privacy\":\"private\"}]",
-            "[{\"changes\":\"x\",\"madeAt\":1,\"meta\":null,\"privacy\":\"trusting\"}]",
-            "[{\"encryptedChanges\":\"encrypted_UA\\\"\",\"keyUsed\":\"k\",\"madeAt\":1,\"privacy\":\"private\"}]",
-            "[{\"encryptedChanges\":\"encrypted_UAAAA\",\"keyUsed\":\"k\",\"madeAt\":1,\"meta\":\"AA==\",\"privacy\":\"private\"}]",
-            "[{\"changes\":\"x\",\"madeAt\":1,\"privacy\":\"trusting\"},]",
-        ];
-        for text in other {
-            assert!(scan(text).is_none(), "{text}");
-        }
     }
 }

@@ -1,13 +1,15 @@
-//! The `Value`-based parser that received batches went through before the
-//! field readers of `wire.rs`, kept only as a test oracle: `equivalence.rs`
-//! feeds both the same generated batches and expects the same transactions
-//! or the same error, except where `wire.rs` documents a difference.
+//! A plain parser for received batches: serde's derive reads each
+//! transaction into `serde_json::Value` fields. It is the oracle that the
+//! field readers of `transaction::wire` are held to: the equivalence tests
+//! feed both the same batches and expect the same transactions or the same
+//! error, except where `wire.rs` documents a difference.
 //!
 //! It builds a full JSON tree for every field, so a large non-string field
-//! costs many times its size in memory: the reason it was replaced.
+//! costs many times its size in memory, which is why the crate does not
+//! parse this way.
 
-use super::{check_encrypted, Transaction, TxError, ENCRYPTED_PREFIX, MAX_MADE_AT};
-use crate::core::json_error;
+use cojson_native::core::json_error;
+use cojson_native::core::transaction::{Transaction, TxError, ENCRYPTED_PREFIX, MAX_MADE_AT};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -40,8 +42,8 @@ fn as_string(value: Option<Value>, what: &'static str) -> Result<Option<String>,
     }
 }
 
-/// The transactions of a batch, exactly as the former general path made them.
-pub(super) fn parse(json: &str) -> Result<Vec<Transaction<'static>>, TxError> {
+/// The transactions of a batch, or why it is refused.
+pub fn parse(json: &str) -> Result<Vec<Transaction<'static>>, TxError> {
     let wire: Vec<WireTransaction> =
         serde_json::from_str(json).map_err(|e| TxError::Json(json_error::describe(&e)))?;
     wire.into_iter().map(from_wire).collect()
@@ -95,5 +97,21 @@ fn from_wire(wire: WireTransaction) -> Result<Transaction<'static>, TxError> {
         _ => Err(TxError::Invalid(
             "privacy must be \"private\" or \"trusting\"",
         )),
+    }
+}
+
+/// `encrypted_U` followed by characters of the base64url alphabet (RFC
+/// 4648 §5) or its padding.
+fn check_encrypted(text: &str) -> Result<(), TxError> {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=";
+    let base64url = text
+        .strip_prefix(ENCRYPTED_PREFIX)
+        .is_some_and(|rest| rest.chars().all(|c| ALPHABET.contains(c)));
+    if base64url {
+        Ok(())
+    } else {
+        Err(TxError::Invalid(
+            "encrypted values must be \"encrypted_U\" followed by base64url",
+        ))
     }
 }

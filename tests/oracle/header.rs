@@ -1,19 +1,19 @@
-//! The Value-based header parser that `Header::parse` used before the
-//! visitor-based one in `parse.rs`, kept only as a test oracle: the
-//! equivalence test feeds both the same generated headers and expects the
+//! A plain header parser over a `serde_json::Value` tree: the oracle that
+//! `Header::parse` (which reads the text field by field, without a tree) is
+//! held to. The equivalence tests feed both the same headers and expect the
 //! same canonical text or the same error.
 
-use super::HeaderError;
-use crate::core::json_error;
-use crate::core::stable_json;
+use cojson_native::core::header::HeaderError;
+use cojson_native::core::json_error;
+use cojson_native::core::stable_json;
 use serde_json::{Map, Value};
 
 fn invalid(message: impl Into<String>) -> HeaderError {
     HeaderError::Invalid(message.into())
 }
 
-/// The canonical header text, exactly as the former `Header::parse` made it.
-pub(super) fn canonical(json: &str, strict: bool) -> Result<String, HeaderError> {
+/// The canonical header text, or why the header is refused.
+pub fn canonical(json: &str, strict: bool) -> Result<String, HeaderError> {
     let value: Value = serde_json::from_str(json).map_err(|e| invalid(json_error::describe(&e)))?;
     let Value::Object(fields) = value else {
         return Err(invalid("expected an object"));
@@ -79,7 +79,7 @@ fn write_canonical(
         Some(_) => return Err(invalid("`createdAt` must be a string or null")),
     }
     write_key(out, "meta");
-    stable_json::push_value(out, fields.get("meta").unwrap_or(&Value::Null));
+    push_value(out, fields.get("meta").unwrap_or(&Value::Null));
     out.push(',');
     write_key(out, "ruleset");
     write_ruleset(ruleset, strict, out)?;
@@ -140,8 +140,8 @@ fn write_ruleset(ruleset: &Value, strict: bool, out: &mut String) -> Result<(), 
 
 fn write_uniqueness(uniqueness: &Value, strict: bool, out: &mut String) -> Result<(), HeaderError> {
     match uniqueness {
-        Value::Null | Value::Bool(_) | Value::String(_) => stable_json::push_value(out, uniqueness),
-        Value::Number(n) if n.is_i64() => stable_json::push_value(out, uniqueness),
+        Value::Null | Value::Bool(_) | Value::String(_) => push_value(out, uniqueness),
+        Value::Number(n) if n.is_i64() => push_value(out, uniqueness),
         Value::Number(_) => return Err(invalid("`uniqueness` number must be a 64-bit integer")),
         Value::Object(map) => {
             if map.values().any(|v| !v.is_string()) {
@@ -150,9 +150,45 @@ fn write_uniqueness(uniqueness: &Value, strict: bool, out: &mut String) -> Resul
             if strict && map.keys().any(String::is_empty) {
                 return Err(HeaderError::EmptyUniquenessKey);
             }
-            stable_json::push_value(out, uniqueness);
+            push_value(out, uniqueness);
         }
         Value::Array(_) => return Err(invalid("`uniqueness` cannot be an array")),
     }
     Ok(())
+}
+
+/// Appends `value` as stable JSON: object keys in sorted (byte) order at
+/// every level, numbers as `stable_json::push_number` writes them.
+pub fn push_value(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        Value::Number(number) => stable_json::push_number(out, number),
+        Value::String(text) => stable_json::push_string(out, text),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                push_value(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                stable_json::push_string(out, key);
+                out.push(':');
+                push_value(out, item);
+            }
+            out.push('}');
+        }
+    }
 }
