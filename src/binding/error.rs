@@ -78,6 +78,17 @@ impl<T> OrThrow<T> for Result<T, SessionMapError> {
     }
 }
 
+/// The error of a `SessionMap` method that would change the map, called
+/// from JS that runs inside another call on the same map (a setter on
+/// `Array.prototype` while a result is filled): `GenericFailure`, and the
+/// map is unchanged.
+pub fn session_map_busy() -> Error {
+    Error::new(
+        Status::GenericFailure,
+        "SessionMap is busy: it cannot be changed from inside one of its own calls",
+    )
+}
+
 /// Throws a JS `RangeError` (code `ERR_OUT_OF_RANGE`) and returns the error
 /// that tells napi an exception is already pending.
 pub fn range_error(env: &Env, message: &str) -> Error {

@@ -15,7 +15,7 @@ use crate::binding::text_kind::{Message, NonceMaterial, TextToHash};
 use crate::core::base58;
 use crate::core::error::CryptoError;
 use crate::core::hash;
-use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY, MAX_CAPACITY};
+use crate::core::key_store::engine::{KeyCache, DEFAULT_CAPACITY, MAX_CAPACITY};
 use crate::core::number::MAX_SAFE_INTEGER;
 use crate::core::worker::{operation_enum, Operation, WorkStats};
 use napi::bindgen_prelude::{Buffer, ToNapiValue};

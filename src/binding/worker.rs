@@ -8,7 +8,7 @@ use crate::binding::native_crypto::{
 };
 use crate::binding::number_arg::NumberArg;
 use crate::binding::text_arg::Text;
-use crate::core::key_cache::KeyCache;
+use crate::core::key_store::engine::KeyCache;
 use crate::core::worker::{
     WorkStats, WorkerConfigError, WorkerCredentials, ACCOUNT_VARIABLE, SECRET_VARIABLE,
 };
