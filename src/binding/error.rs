@@ -3,6 +3,7 @@
 use crate::core::batch::BatchError;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::session_map::SessionMapError;
+use crate::core::worker_credentials::WorkerConfigError;
 use napi::{Env, Error, Status};
 
 /// Converts a core error into a JS `Error`: malformed input is `InvalidArg`,
@@ -44,11 +45,10 @@ impl<T> OrThrow<T> for Result<T, BatchError> {
     }
 }
 
-impl<T> OrThrow<T> for Result<T, crate::core::worker::WorkerConfigError> {
+impl<T> OrThrow<T> for Result<T, WorkerConfigError> {
     /// Invalid or missing worker credentials are `InvalidArg`; using a closed
     /// handle is `GenericFailure`. Messages name the variable, never the value.
     fn or_throw(self) -> napi::Result<T> {
-        use crate::core::worker::WorkerConfigError;
         self.map_err(|err| {
             let status = match err {
                 WorkerConfigError::Closed => Status::GenericFailure,

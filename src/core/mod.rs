@@ -28,6 +28,7 @@ pub mod session_log;
 pub mod session_map;
 pub mod stable_json;
 pub mod transaction;
-pub mod worker;
+pub mod work_stats;
+pub mod worker_credentials;
 pub mod x25519;
 pub mod xsalsa20;
