@@ -11,7 +11,7 @@ use crate::binding::inline_text::{CoValueIdArg, HeaderArg, SessionIdArg};
 use crate::binding::number_arg::{index_arg, integer_arg, NumberArg};
 use crate::binding::text_arg::Text;
 use crate::binding::text_kind::KeyId;
-use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
+use crate::core::session_map::{self as core_map, NewTransaction};
 use crate::core::transaction::MAX_MADE_AT;
 use napi::bindgen_prelude::{Array, Object};
 use napi::{sys, Env, JsString, Result};
@@ -149,25 +149,6 @@ impl SessionMap {
             )
             .or_throw()?;
         Ok(signed.to_json())
-    }
-
-    /// `decryptTransaction…`: `part` of transaction `tx_index` of
-    /// `session_id`, decrypted with `key_secret`.
-    fn decrypt(
-        &self,
-        env: &Env,
-        session_id: &SessionIdArg,
-        tx_index: NumberArg,
-        key_secret: &str,
-        part: impl FnOnce(
-            &core_map::SessionMap,
-            &str,
-            u32,
-            &str,
-        ) -> std::result::Result<Option<String>, SessionMapError>,
-    ) -> Result<Option<String>> {
-        let index = index_arg(env, tx_index, "txIndex")?;
-        part(&*self.log()?, session_id.as_str(), index, key_secret).or_throw()
     }
 }
 
@@ -431,8 +412,10 @@ impl SessionMap {
         tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
-        let part = core_map::SessionMap::decrypt_transaction;
-        self.decrypt(&env, &session_id, tx_index, &key_secret, part)
+        let index = index_arg(&env, tx_index, "txIndex")?;
+        self.log()?
+            .decrypt_transaction(session_id.as_str(), index, &key_secret)
+            .or_throw()
     }
 
     /// The meta of a transaction, decrypted if private; `null` if the session
@@ -448,7 +431,9 @@ impl SessionMap {
         tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
-        let part = core_map::SessionMap::decrypt_transaction_meta;
-        self.decrypt(&env, &session_id, tx_index, &key_secret, part)
+        let index = index_arg(&env, tx_index, "txIndex")?;
+        self.log()?
+            .decrypt_transaction_meta(session_id.as_str(), index, &key_secret)
+            .or_throw()
     }
 }
