@@ -35,9 +35,10 @@ fi
 # Known false positives, all memory still referenced at exit through a static:
 # - Rust's test harness keeps the current thread's handle (std::thread::current)
 #   in a thread-local;
-# - the process-wide bounded key caches (src/core/signing_cache.rs) live in
-#   statics that are never dropped; their hash tables are referenced through
-#   interior pointers, which valgrind calls "possibly lost".
+# - the process-wide key store (src/core/key_store/process.rs, whose maps are
+#   the only `SharedClockMap`s) lives in statics that are never dropped; their
+#   hash tables are referenced through interior pointers, which valgrind calls
+#   "possibly lost".
 # Anything else, and any definite leak, fails.
 suppressions="$(mktemp)"
 trap 'rm -f "$suppressions"' EXIT
@@ -56,7 +57,7 @@ cat >"$suppressions" <<'SUPP'
    match-leak-kinds: possible
    fun:malloc
    ...
-   fun:*signing_cache*
+   fun:*SharedClockMap*
 }
 SUPP
 

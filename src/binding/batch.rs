@@ -1,5 +1,5 @@
 //! Binds `verifyBatch` and `verifyBatchAsync`: many Ed25519 signatures
-//! checked at once (see [`crate::core::batch`] for the method and its
+//! checked at once (see [`crate::core::signature_batch`] for the method and its
 //! one caveat). Both take their items through [`SignatureBatchArg`], which
 //! parses ids and copies messages as it reads them, and verify with
 //! [`verify_items`].

@@ -3,6 +3,7 @@
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::session_map::SessionMapError;
 use crate::core::signature_batch::BatchError;
+use crate::core::worker_credentials::WorkerConfigError;
 use napi::{Env, Error, Status};
 
 /// Converts a core error into a JS `Error`: malformed input is `InvalidArg`,
@@ -44,11 +45,10 @@ impl<T> OrThrow<T> for Result<T, BatchError> {
     }
 }
 
-impl<T> OrThrow<T> for Result<T, crate::core::worker::WorkerConfigError> {
+impl<T> OrThrow<T> for Result<T, WorkerConfigError> {
     /// Invalid or missing worker credentials are `InvalidArg`; using a closed
     /// handle is `GenericFailure`. Messages name the variable, never the value.
     fn or_throw(self) -> napi::Result<T> {
-        use crate::core::worker::WorkerConfigError;
         self.map_err(|err| {
             let status = match err {
                 WorkerConfigError::Closed => Status::GenericFailure,
@@ -76,6 +76,17 @@ impl<T> OrThrow<T> for Result<T, SessionMapError> {
     fn or_throw(self) -> napi::Result<T> {
         self.map_err(session_map_to_js)
     }
+}
+
+/// The error of a `SessionMap` method that would change the map, called
+/// from JS that runs inside another call on the same map (a setter on
+/// `Array.prototype` while a result is filled): `GenericFailure`, and the
+/// map is unchanged.
+pub fn session_map_busy() -> Error {
+    Error::new(
+        Status::GenericFailure,
+        "SessionMap is busy: it cannot be changed from inside one of its own calls",
+    )
 }
 
 /// Throws a JS `RangeError` (code `ERR_OUT_OF_RANGE`) and returns the error

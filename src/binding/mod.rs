@@ -23,4 +23,5 @@ mod session_map;
 mod signing;
 mod text_arg;
 mod text_kind;
+mod work_stats;
 mod worker;

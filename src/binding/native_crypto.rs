@@ -12,34 +12,17 @@ use crate::binding::error::OrThrow;
 use crate::binding::number_arg::{duration_arg, integer_arg, optional_integer_arg, NumberArg};
 use crate::binding::text_arg::Text;
 use crate::binding::text_kind::{Message, NonceMaterial, TextToHash};
+use crate::binding::work_stats::{stats_to_js, CryptoOperationStats};
 use crate::core::base58;
 use crate::core::error::CryptoError;
 use crate::core::hash;
-use crate::core::key_cache::{KeyCache, DEFAULT_CAPACITY, MAX_CAPACITY};
+use crate::core::key_store::engine::{KeyCache, DEFAULT_CAPACITY, MAX_CAPACITY};
 use crate::core::number::MAX_SAFE_INTEGER;
-use crate::core::worker::{operation_enum, Operation, WorkStats};
+use crate::core::work_stats::{Operation, WorkStats};
 use napi::bindgen_prelude::{Buffer, ToNapiValue};
 use napi::{sys, Env, Result};
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
-
-operation_enum! { mirror;
-    #[doc = " The kinds of crypto work a `NativeCryptoEngine` (and a `WorkerHandle`)"]
-    #[doc = " counts. Pass one to `engine.record()` for work timed in JS."]
-    #[napi]
-    pub enum CryptoOperation
-}
-
-/// Calls and total time of one kind of operation.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct CryptoOperationStats {
-    /// The operation's camelCase name, e.g. `"verify"`.
-    pub operation: String,
-    /// How many times it ran (failed runs included).
-    pub calls: f64,
-    /// Total time spent, in milliseconds.
-    pub total_ms: f64,
-}
 
 /// The key cache's size and effectiveness.
 #[napi(object, object_from_js = false, object_to_js = false)]
@@ -54,20 +37,8 @@ pub struct KeyCacheStats {
     pub misses: f64,
 }
 
-// Both are returned with own data properties (as `JSON.parse` makes them),
-// so a setter on `Object.prototype` named like a field neither runs nor
-// hides the field.
-impl ToNapiValue for CryptoOperationStats {
-    unsafe fn to_napi_value(env: sys::napi_env, row: Self) -> Result<sys::napi_value> {
-        let mut object = DataObject::with_capacity(&Env::from(env), 3);
-        object.field(c"operation", row.operation)?;
-        object.field(c"calls", row.calls)?;
-        object.field(c"totalMs", row.total_ms)?;
-        // SAFETY: the caller's `env`, the one the object was built with.
-        unsafe { DataObject::to_napi_value(env, object) }
-    }
-}
-
+// Returned with own data properties (as `JSON.parse` makes them), so a setter
+// on `Object.prototype` named like a field neither runs nor hides the field.
 impl ToNapiValue for KeyCacheStats {
     unsafe fn to_napi_value(env: sys::napi_env, stats: Self) -> Result<sys::napi_value> {
         let mut object = DataObject::with_capacity(&Env::from(env), 4);
@@ -86,19 +57,6 @@ pub(crate) fn lock(cache: &Mutex<KeyCache>) -> MutexGuard<'_, KeyCache> {
     cache
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-/// Converts counters to their JS form.
-pub(crate) fn stats_to_js(stats: &WorkStats) -> Vec<CryptoOperationStats> {
-    stats
-        .snapshot()
-        .into_iter()
-        .map(|count| CryptoOperationStats {
-            operation: count.operation.name().to_owned(),
-            calls: count.calls as f64,
-            total_ms: count.nanos as f64 / 1e6,
-        })
-        .collect()
 }
 
 /// The number of keys per kind a new cache holds: an integer from 1 to

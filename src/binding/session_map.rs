@@ -6,12 +6,12 @@
 
 use crate::binding::constructor::{arg, construct};
 use crate::binding::data_object::DataObject;
-use crate::binding::error::OrThrow;
+use crate::binding::error::{session_map_busy, OrThrow};
 use crate::binding::inline_text::{CoValueIdArg, HeaderArg, SessionIdArg};
 use crate::binding::number_arg::{index_arg, integer_arg, NumberArg};
 use crate::binding::text_arg::Text;
 use crate::binding::text_kind::KeyId;
-use crate::core::session_map::{self as core_map, NewTransaction, SessionMapError};
+use crate::core::session_map::{self as core_map, NewTransaction};
 use crate::core::transaction::MAX_MADE_AT;
 use napi::bindgen_prelude::{Array, Object};
 use napi::{sys, Env, JsString, Result};
@@ -113,19 +113,42 @@ impl SessionMap {
     /// The log for reading; fails only while a change is in progress, which no
     /// JS can observe (changes never call into JS).
     fn log(&self) -> Result<Ref<'_, core_map::SessionMap>> {
-        self.inner
-            .try_borrow()
-            .map_err(|_| SessionMapError::Busy)
-            .or_throw()
+        self.inner.try_borrow().map_err(|_| session_map_busy())
     }
 
     /// The log for changing; fails when called from JS that runs inside
     /// another method of this map.
     fn log_mut(&self) -> Result<RefMut<'_, core_map::SessionMap>> {
-        self.inner
-            .try_borrow_mut()
-            .map_err(|_| SessionMapError::Busy)
-            .or_throw()
+        self.inner.try_borrow_mut().map_err(|_| session_map_busy())
+    }
+
+    /// `makeNew…Transaction`: appends a transaction of `kind` to
+    /// `session_id`, signed with `signer_secret`; returns
+    /// `{"signature":…,"transaction":…}` as JSON.
+    #[allow(clippy::too_many_arguments)]
+    fn make_new(
+        &self,
+        env: &Env,
+        session_id: &SessionIdArg,
+        signer_secret: &str,
+        changes_json: &str,
+        kind: NewTransaction<'_>,
+        meta_json: &Option<Text>,
+        made_at: NumberArg,
+    ) -> Result<String> {
+        let made_at = integer_arg(env, made_at, "madeAt", 0, MAX_MADE_AT)?;
+        let signed = self
+            .log_mut()?
+            .make_new_transaction(
+                session_id.as_str(),
+                signer_secret,
+                changes_json,
+                kind,
+                meta_json.as_deref(),
+                made_at,
+            )
+            .or_throw()?;
+        Ok(signed.to_json())
     }
 }
 
@@ -193,22 +216,19 @@ impl SessionMap {
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
         #[napi(ts_arg_type = "number")] made_at: NumberArg,
     ) -> Result<String> {
-        let made_at = integer_arg(&env, made_at, "madeAt", 0, MAX_MADE_AT)?;
-        let signed = self
-            .log_mut()?
-            .make_new_transaction(
-                session_id.as_str(),
-                &signer_secret,
-                &changes_json,
-                NewTransaction::Private {
-                    key_id: &key_id,
-                    key_secret: &key_secret,
-                },
-                meta_json.as_deref(),
-                made_at,
-            )
-            .or_throw()?;
-        Ok(signed.to_json())
+        let kind = NewTransaction::Private {
+            key_id: &key_id,
+            key_secret: &key_secret,
+        };
+        self.make_new(
+            &env,
+            &session_id,
+            &signer_secret,
+            &changes_json,
+            kind,
+            &meta_json,
+            made_at,
+        )
     }
 
     /// Appends a trusting (unencrypted) transaction to `sessionId` and signs
@@ -223,19 +243,16 @@ impl SessionMap {
         #[napi(ts_arg_type = "string | undefined | null")] meta_json: Option<Text>,
         #[napi(ts_arg_type = "number")] made_at: NumberArg,
     ) -> Result<String> {
-        let made_at = integer_arg(&env, made_at, "madeAt", 0, MAX_MADE_AT)?;
-        let signed = self
-            .log_mut()?
-            .make_new_transaction(
-                session_id.as_str(),
-                &signer_secret,
-                &changes_json,
-                NewTransaction::Trusting,
-                meta_json.as_deref(),
-                made_at,
-            )
-            .or_throw()?;
-        Ok(signed.to_json())
+        let kind = NewTransaction::Trusting;
+        self.make_new(
+            &env,
+            &session_id,
+            &signer_secret,
+            &changes_json,
+            kind,
+            &meta_json,
+            made_at,
+        )
     }
 
     /// Session ids in creation order.

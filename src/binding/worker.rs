@@ -3,14 +3,14 @@
 
 use crate::binding::constructor::{arg, construct};
 use crate::binding::error::OrThrow;
-use crate::binding::native_crypto::{
-    cache_capacity_arg, lock, new_cache, stats_to_js, CryptoOperationStats, NativeCryptoEngine,
-};
+use crate::binding::native_crypto::{cache_capacity_arg, lock, new_cache, NativeCryptoEngine};
 use crate::binding::number_arg::NumberArg;
 use crate::binding::text_arg::Text;
-use crate::core::key_cache::KeyCache;
-use crate::core::worker::{
-    WorkStats, WorkerConfigError, WorkerCredentials, ACCOUNT_VARIABLE, SECRET_VARIABLE,
+use crate::binding::work_stats::{stats_to_js, CryptoOperationStats};
+use crate::core::key_store::engine::KeyCache;
+use crate::core::work_stats::WorkStats;
+use crate::core::worker_credentials::{
+    WorkerConfigError, WorkerCredentials, ACCOUNT_VARIABLE, SECRET_VARIABLE,
 };
 use napi::{sys, Env, Result};
 use napi_derive::napi;

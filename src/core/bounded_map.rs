@@ -7,15 +7,19 @@
 //! one it passes. Used keys so get a second chance at O(1) amortized cost per
 //! access, without a linked list.
 //!
+//! A new entry is stored only once it was made: a value that fails to build
+//! (an invalid key) neither enters the map nor pushes anything out of it.
 //! An evicted value is dropped at once, so values that zeroize on drop are
-//! wiped when evicted, when the map is cleared and when it is dropped. The map
-//! is not thread-safe by itself: [`crate::core::key_cache::KeyCache`] sits
-//! behind the engine's mutex, and
-//! [`crate::core::signing_cache::BoundedCache`] wraps it in its own.
+//! wiped when evicted, when the map is cleared and when it is dropped.
+//!
+//! [`ClockMap`] is not thread-safe by itself (an engine's cache sits behind
+//! the engine's mutex); [`SharedClockMap`] puts one behind its own mutex for
+//! the process-wide caches.
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
+use std::sync::{Mutex, MutexGuard};
 
 /// A map of at most `capacity` entries, evicting with CLOCK.
 pub struct ClockMap<K, V> {
@@ -62,47 +66,42 @@ impl<K: Eq + Hash + Copy, V> ClockMap<K, V> {
     /// Stores `value` for `key` (replacing any value it had), evicting one
     /// entry first if the map is full and `key` is new.
     pub fn insert(&mut self, key: K, value: V) {
-        self.make_room_for(&key);
         match self.slots.entry(key) {
             Entry::Occupied(mut found) => {
                 found.insert((value, false));
             }
-            Entry::Vacant(empty) => {
-                self.clock.push_back(key);
-                empty.insert((value, false));
-            }
+            Entry::Vacant(_) => self.insert_new(key, value),
         }
     }
 
-    /// The value for `key` with `true` (a hit, marked as used), or else the
-    /// value `make` returns, stored, with `false`. A failing `make` stores
-    /// nothing; the map made room for the new entry before calling it.
-    pub fn get_or_try_insert_with<E>(
+    /// `read` of the value for `key` with `true` (a hit, marked as used), or
+    /// else `read` of the value `make` returns, stored, with `false`. A
+    /// failing `make` changes nothing: room for the new entry is made only
+    /// once it exists.
+    pub fn read_or_try_insert_with<R, E>(
         &mut self,
         key: K,
         make: impl FnOnce() -> Result<V, E>,
-    ) -> Result<(&V, bool), E> {
-        self.make_room_for(&key);
-        match self.slots.entry(key) {
-            Entry::Occupied(found) => {
-                let (value, used) = found.into_mut();
-                *used = true;
-                Ok((value, true))
-            }
-            Entry::Vacant(empty) => {
-                let value = make()?;
-                self.clock.push_back(key);
-                let (value, _) = empty.insert((value, false));
-                Ok((value, false))
-            }
+        read: impl FnOnce(&V) -> R,
+    ) -> Result<(R, bool), E> {
+        if let Some((value, used)) = self.slots.get_mut(&key) {
+            *used = true;
+            return Ok((read(value), true));
         }
+        let value = make()?;
+        let result = read(&value);
+        self.insert_new(key, value);
+        Ok((result, false))
     }
 
-    /// Evicts one entry if the map is full and does not hold `key`.
-    fn make_room_for(&mut self, key: &K) {
-        if self.slots.len() >= self.capacity && !self.slots.contains_key(key) {
+    /// Stores an entry for a `key` the map does not hold, evicting one entry
+    /// first if the map is full.
+    fn insert_new(&mut self, key: K, value: V) {
+        if self.slots.len() >= self.capacity {
             self.evict_one();
         }
+        self.clock.push_back(key);
+        self.slots.insert(key, (value, false));
     }
 
     /// Evicts one entry that has not been used since the last sweep.
@@ -128,9 +127,62 @@ impl<K: Eq + Hash + Copy, V> ClockMap<K, V> {
     }
 }
 
+/// A [`ClockMap`] shared by threads: behind a mutex, handing out clones of
+/// its values, so that no work on a value holds the lock.
+pub struct SharedClockMap<K, V> {
+    entries: Mutex<ClockMap<K, V>>,
+}
+
+impl<K: Eq + Hash + Copy, V: Clone> SharedClockMap<K, V> {
+    /// A map holding at most `capacity` entries (at least 2).
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            entries: Mutex::new(ClockMap::new(capacity.max(2))),
+        }
+    }
+
+    /// The stored value for `key`, or `make()`'s value, which is stored when
+    /// it is `Some`. `make` runs outside the lock.
+    pub fn get_or_insert_with(&self, key: K, make: impl FnOnce() -> Option<V>) -> Option<V> {
+        if let Some(value) = self.lock().get(&key) {
+            return Some(value.clone());
+        }
+        let value = make()?;
+        self.lock().insert(key, value.clone());
+        Some(value)
+    }
+
+    /// The map; a poisoned lock only means another thread panicked while
+    /// holding it, and no operation of the map can leave it half-updated.
+    fn lock(&self) -> MutexGuard<'_, ClockMap<K, V>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Entries held now.
+    #[cfg(test)]
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether nothing is stored.
+    #[cfg(test)]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `read_or_try_insert_with` returning a copy of the value.
+    fn lookup<E>(
+        map: &mut ClockMap<u8, u8>,
+        key: u8,
+        make: impl FnOnce() -> Result<u8, E>,
+    ) -> Result<(u8, bool), E> {
+        map.read_or_try_insert_with(key, make, |value| *value)
+    }
 
     #[test]
     fn stays_bounded_and_gives_used_entries_a_second_chance() {
@@ -151,13 +203,26 @@ mod tests {
     #[test]
     fn failed_makes_store_nothing_and_hits_do_not_make() {
         let mut map: ClockMap<u8, u8> = ClockMap::new(2);
-        assert_eq!(map.get_or_try_insert_with(1, || Err("bad")), Err("bad"));
+        assert_eq!(lookup(&mut map, 1, || Err("bad")), Err("bad"));
         assert!(map.is_empty());
-        assert_eq!(
-            map.get_or_try_insert_with(1, || Ok::<_, ()>(7)),
-            Ok((&7, false))
-        );
-        assert_eq!(map.get_or_try_insert_with(1, || Err(())), Ok((&7, true)));
+        assert_eq!(lookup(&mut map, 1, || Ok::<_, ()>(7)), Ok((7, false)));
+        assert_eq!(lookup(&mut map, 1, || Err(())), Ok((7, true)));
+    }
+
+    #[test]
+    fn failed_makes_evict_nothing_from_a_full_map() {
+        let mut map: ClockMap<u8, u8> = ClockMap::new(2);
+        lookup(&mut map, 1, || Ok::<_, ()>(10)).unwrap();
+        lookup(&mut map, 2, || Ok::<_, ()>(20)).unwrap();
+        for bad in 3..10 {
+            assert_eq!(
+                lookup(&mut map, bad, || Err("invalid key")),
+                Err("invalid key")
+            );
+        }
+        assert_eq!(map.len(), 2);
+        assert_eq!(map.get(&1), Some(&10));
+        assert_eq!(map.get(&2), Some(&20));
     }
 
     #[test]
@@ -169,5 +234,31 @@ mod tests {
         assert_eq!(map.len(), 2);
         assert_eq!(map.get(&1), Some(&11));
         assert_eq!(map.get(&2), Some(&20));
+    }
+
+    #[test]
+    fn shared_map_stays_bounded_and_keeps_recent_entries() {
+        let cache = SharedClockMap::new(8);
+        for i in 0u32..100 {
+            assert_eq!(cache.get_or_insert_with(i, || Some(i * 2)), Some(i * 2));
+            assert!(cache.len() <= 8);
+        }
+        // The most recent entries are hits: `make` is not called.
+        assert_eq!(cache.get_or_insert_with(99, || None), Some(198));
+        assert_eq!(cache.get_or_insert_with(97, || None), Some(194));
+        // Long-evicted entries are misses.
+        assert_eq!(cache.get_or_insert_with(1, || None), None);
+    }
+
+    #[test]
+    fn shared_map_stores_no_failed_derivation() {
+        let cache: SharedClockMap<u8, u8> = SharedClockMap::new(2);
+        assert_eq!(cache.get_or_insert_with(1, || None), None);
+        assert!(cache.is_empty());
+        cache.get_or_insert_with(1, || Some(10));
+        cache.get_or_insert_with(2, || Some(20));
+        assert_eq!(cache.get_or_insert_with(3, || None), None);
+        assert_eq!(cache.get_or_insert_with(1, || None), Some(10));
+        assert_eq!(cache.get_or_insert_with(2, || None), Some(20));
     }
 }

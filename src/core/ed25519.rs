@@ -3,18 +3,18 @@
 //! Verification is strict: small-order public keys and non-canonical
 //! signatures are rejected (`false`), which honest signers never produce.
 //!
-//! Parsed keys are kept in the bounded caches of
-//! [`crate::core::signing_cache`]: signing with a recently used seed skips
-//! deriving its public key, verifying by a recently seen signer skips
-//! decompressing its key. Results are the same with or without a cache hit.
+//! Parsed keys are kept in the process-wide key store
+//! ([`crate::core::key_store::process`]): signing with a recently used
+//! seed skips deriving its public key, verifying by a recently seen signer
+//! skips decompressing its key. Results are the same with or without a
+//! cache hit.
 
 use crate::core::error::CryptoError;
+use crate::core::key_store::{process, SignerKeys};
 use crate::core::keys::{Signature, SignerId, SignerSecret};
 use crate::core::random::random_array;
-use crate::core::signing_cache::{self, SignerKeys};
 use curve25519_dalek::constants::EIGHT_TORSION;
-use ed25519_dalek::hazmat::{raw_sign, ExpandedSecretKey};
-use ed25519_dalek::{Sha512, Verifier, VerifyingKey};
+use ed25519_dalek::{Verifier, VerifyingKey};
 use std::sync::{Arc, OnceLock};
 
 /// A fresh random signing key seed.
@@ -24,13 +24,9 @@ pub fn new_signer_secret() -> Result<SignerSecret, CryptoError> {
 
 /// The expanded secret and public key of a seed, from the cache or derived.
 fn signer_keys(secret: &SignerSecret) -> Arc<SignerKeys> {
-    let derive = || {
-        let expanded = ExpandedSecretKey::from(secret.as_bytes());
-        let public = VerifyingKey::from(&expanded);
-        Arc::new(SignerKeys { expanded, public })
-    };
-    match signing_cache::secret_cache_key(secret.as_bytes()) {
-        Some(key) => signing_cache::signing_keys()
+    let derive = || Arc::new(SignerKeys::derive(secret));
+    match process::secret_fingerprint(secret.as_bytes()) {
+        Some(key) => process::signing_keys()
             .get_or_insert_with(key, || Some(derive()))
             .unwrap_or_else(derive),
         None => derive(),
@@ -44,13 +40,12 @@ pub fn signer_id(secret: &SignerSecret) -> SignerId {
 
 /// Signs `message` (RFC 8032 Ed25519).
 pub fn sign(secret: &SignerSecret, message: &[u8]) -> Signature {
-    let keys = signer_keys(secret);
-    Signature::from_bytes(raw_sign::<Sha512>(&keys.expanded, message, &keys.public).to_bytes())
+    signer_keys(secret).sign(message)
 }
 
 /// Parses a public key, rejecting 32 bytes that encode no curve point.
 pub fn verifying_key(id: &SignerId) -> Result<VerifyingKey, CryptoError> {
-    signing_cache::verifying_keys()
+    process::verifying_keys()
         .get_or_insert_with(*id.as_bytes(), || {
             VerifyingKey::from_bytes(id.as_bytes()).ok()
         })
@@ -96,6 +91,7 @@ pub fn verify_with(key: &VerifyingKey, message: &[u8], signature: &Signature) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ed25519_dalek::hazmat::ExpandedSecretKey;
 
     #[test]
     fn sign_then_verify() {

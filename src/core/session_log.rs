@@ -11,7 +11,7 @@ use crate::core::hash::Hasher;
 use crate::core::keys::{Signature, SignerId, SignerSecret};
 use crate::core::stable_json;
 use crate::core::transaction::{Kind, Transaction, TransactionSink};
-use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::VerifyingKey;
 use std::collections::BTreeMap;
 
 /// Why transactions could not be added to a session.
@@ -32,7 +32,8 @@ pub enum LogError {
     },
 }
 
-/// A session's public key, kept with its text form to skip re-parsing.
+/// A session's signer: its id (to compare with the id given for later
+/// batches) and its decompressed public key.
 #[derive(Debug, Clone)]
 pub struct Signer {
     /// The `signer_z…` id.
@@ -66,9 +67,6 @@ pub struct SessionLog {
     signature_after: BTreeMap<u32, Box<str>>,
     size_since_checkpoint: usize,
     nonce_prefix: String,
-    /// The last signing key used here, expanded once (deriving it costs as
-    /// much as a signature). Wiped on drop.
-    signing: Option<(SignerSecret, SigningKey)>,
 }
 
 /// `"hash_z…"`: what a session signature signs.
@@ -157,7 +155,6 @@ impl SessionLog {
             signature_after: BTreeMap::new(),
             size_since_checkpoint: 0,
             nonce_prefix,
-            signing: None,
         }
     }
 
@@ -264,34 +261,16 @@ impl SessionLog {
         self.last_signature = Some(signature);
     }
 
-    /// Adds received transactions signed by `signature`.
-    ///
-    /// Unless `skip_verify`, the signature must verify against the session's
-    /// signer over the hash after the new transactions. As in
-    /// `cojson-core-napi`, a `skip_verify` addition does not advance the
-    /// running hash.
-    pub fn add(
-        &mut self,
-        transactions: Vec<Transaction<'_>>,
-        signature: &Signature,
-        skip_verify: bool,
-        max_tx_size: usize,
-    ) -> Result<(), LogError> {
-        let parse = |sink: &mut Appender<'_>| {
-            sink.text()
-                .reserve(transactions.iter().map(|t| t.json().len()).sum());
-            transactions.iter().for_each(|tx| sink.push(tx));
-            Ok::<(), LogError>(())
-        };
-        self.add_received(parse, signature, skip_verify, max_tx_size)
-    }
-
     /// Adds received transactions that `parse` writes straight into this
     /// log's storage (see [`crate::core::transaction::parse_batch_into`]), so
-    /// a batch is never held in a second copy. The signature is checked as
-    /// in [`SessionLog::add`]. If `parse` fails or the signature does not
-    /// verify, everything it wrote is taken out again (spare room included)
-    /// and the log is exactly as before.
+    /// a batch is never held in a second copy.
+    ///
+    /// Unless `skip_verify`, `signature` must verify against the session's
+    /// signer over the hash after the new transactions. As in
+    /// `cojson-core-napi`, a `skip_verify` addition does not advance the
+    /// running hash. If `parse` fails or the signature does not verify,
+    /// everything it wrote is taken out again (spare room included) and the
+    /// log is exactly as before.
     pub fn add_received<E: From<LogError>>(
         &mut self,
         parse: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
@@ -360,8 +339,9 @@ impl SessionLog {
         Ok(size)
     }
 
-    /// Appends a transaction made here and signs the new hash with `secret`.
-    /// Returns the signature as text (`signature_z…`).
+    /// Appends a transaction made here and signs the new hash with `secret`
+    /// (its expanded key comes from the process-wide key store). Returns the
+    /// signature as text (`signature_z…`).
     pub fn append_own(
         &mut self,
         transaction: Transaction<'_>,
@@ -369,16 +349,8 @@ impl SessionLog {
         max_tx_size: usize,
     ) -> Result<Box<str>, LogError> {
         self.check_room(1)?;
-        let cached = matches!(&self.signing, Some((s, _)) if s.as_bytes() == secret.as_bytes());
-        if !cached {
-            self.signing = Some((secret.clone(), SigningKey::from_bytes(secret.as_bytes())));
-        }
         self.hasher.update(transaction.json().as_bytes());
-        let text = signed_text(&self.hasher);
-        let signature = match &self.signing {
-            Some((_, key)) => Signature::from_bytes(key.sign(text.as_bytes()).to_bytes()),
-            None => ed25519::sign(secret, text.as_bytes()),
-        };
+        let signature = ed25519::sign(secret, signed_text(&self.hasher).as_bytes());
         let size = transaction.size();
         self.store(&transaction);
         let text = signature.to_text().into_boxed_str();
@@ -390,7 +362,24 @@ impl SessionLog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::keys::SignerSecret;
+
+    impl SessionLog {
+        /// Adds `transactions` signed by `signature`, as
+        /// [`SessionLog::add_received`] does with what it parses.
+        fn add(
+            &mut self,
+            transactions: Vec<Transaction<'_>>,
+            signature: &Signature,
+            skip_verify: bool,
+            max_tx_size: usize,
+        ) -> Result<(), LogError> {
+            let parse = |sink: &mut Appender<'_>| {
+                transactions.iter().for_each(|tx| sink.push(tx));
+                Ok::<(), LogError>(())
+            };
+            self.add_received(parse, signature, skip_verify, max_tx_size)
+        }
+    }
 
     fn signer(secret: &SignerSecret) -> Signer {
         let id = ed25519::signer_id(secret);

@@ -70,11 +70,6 @@ pub enum SessionMapError {
     /// The streaming known state is not a JSON object of session counts.
     #[error("Serialization error: {0}")]
     Streaming(String),
-    /// A method that changes the map was called from JS running inside
-    /// another call on the same map (a setter on `Object.prototype` or
-    /// `Array.prototype` while a result is filled). Nothing changed.
-    #[error("SessionMap is busy: it cannot be changed from inside one of its own calls")]
-    Busy,
 }
 
 /// True for the sessions that survive deletion: `…_session_d…$`.
@@ -296,14 +291,18 @@ impl SessionMap {
             NewTransaction::Trusting => None,
         };
         let secret = SignerSecret::parse(signer_secret)?;
-        let fresh = match self.log(session_id) {
-            Some(_) => None,
-            None => Some(SessionLog::new(&self.co_id, session_id, None)),
+        // A new session is only inserted once its first transaction is in.
+        let mut fresh = None;
+        let existing = self
+            .index
+            .get(session_id)
+            .and_then(|&i| self.sessions.get_mut(i))
+            .map(|(_, log)| log);
+        let log = match existing {
+            Some(log) => log,
+            None => fresh.insert(SessionLog::new(&self.co_id, session_id, None)),
         };
-        let nonce = match fresh.as_ref().or_else(|| self.log(session_id)) {
-            Some(log) => log.nonce_material(log.count()),
-            None => String::new(),
-        };
+        let nonce = log.nonce_material(log.count());
         let transaction = match &key {
             None => Transaction::trusting(changes_json, made_at, meta_json),
             Some((key_id, key)) => {
@@ -313,20 +312,12 @@ impl SessionMap {
             }
         };
         let transaction_json = transaction.json().to_owned();
-        let max = self.max_tx_size;
         // `SessionLog::append_own` changes nothing on error.
-        let (signature, count) = match fresh {
-            Some(mut log) => {
-                let signature = log.append_own(transaction, &secret, max)?;
-                let count = log.count();
-                self.insert_new(session_id, log);
-                (signature, count)
-            }
-            None => match self.log_mut(session_id) {
-                Some(log) => (log.append_own(transaction, &secret, max)?, log.count()),
-                None => return Err(SessionMapError::TransactionNotFound(0)),
-            },
-        };
+        let signature = log.append_own(transaction, &secret, self.max_tx_size)?;
+        let count = log.count();
+        if let Some(log) = fresh {
+            self.insert_new(session_id, log);
+        }
         if let Some(known) = &mut self.known_with_streaming {
             known.set(session_id, count);
         }

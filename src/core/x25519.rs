@@ -1,9 +1,9 @@
 //! X25519 key agreement over cojson's sealer keys.
 
 use crate::core::error::CryptoError;
+use crate::core::key_store::process::{self, SharedSecret};
 use crate::core::keys::{SealerId, SealerSecret};
 use crate::core::random::random_array;
-use crate::core::signing_cache::{self, SharedSecret};
 use std::sync::Arc;
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
@@ -14,11 +14,11 @@ pub fn new_sealer_secret() -> Result<SealerSecret, CryptoError> {
 }
 
 /// The public key of an X25519 secret (kept in a bounded cache keyed by a
-/// keyed hash of the secret, see [`crate::core::signing_cache`]).
+/// keyed hash of the secret, see [`crate::core::key_store::process`]).
 pub fn sealer_id(secret: &SealerSecret) -> SealerId {
     let derive = || PublicKey::from(&StaticSecret::from(*secret.as_bytes())).to_bytes();
-    let public = match signing_cache::secret_cache_key(secret.as_bytes()) {
-        Some(key) => signing_cache::sealer_ids()
+    let public = match process::secret_fingerprint(secret.as_bytes()) {
+        Some(key) => process::sealer_ids()
             .get_or_insert_with(key, || Some(derive()))
             .unwrap_or_else(derive),
         None => derive(),
@@ -59,7 +59,7 @@ pub fn shared_secret(
 }
 
 /// [`shared_secret`] through a bounded process-wide cache (see
-/// [`crate::core::signing_cache::shared_secrets`]): for the long-lived key
+/// [`crate::core::key_store::process::shared_secrets`]): for the long-lived key
 /// pairs of `seal`/`unseal`. The same result as [`shared_secret`]; failures
 /// (low-order keys) are not cached. Ephemeral secrets should not use it: they
 /// would only push useful pairs out.
@@ -67,20 +67,20 @@ pub fn cached_shared_secret(
     secret: &SealerSecret,
     public: &SealerId,
 ) -> Result<SharedSecret, CryptoError> {
-    let Some(secret_key) = signing_cache::secret_cache_key(secret.as_bytes()) else {
+    let Some(secret_key) = process::secret_fingerprint(secret.as_bytes()) else {
         return shared_secret(secret, public).map(Arc::new);
     };
     let mut failure = None;
-    let cached = signing_cache::shared_secrets().get_or_insert_with(
-        (secret_key, *public.as_bytes()),
-        || match shared_secret(secret, public) {
-            Ok(shared) => Some(Arc::new(shared)),
-            Err(err) => {
-                failure = Some(err);
-                None
+    let cached =
+        process::shared_secrets().get_or_insert_with((secret_key, *public.as_bytes()), || {
+            match shared_secret(secret, public) {
+                Ok(shared) => Some(Arc::new(shared)),
+                Err(err) => {
+                    failure = Some(err);
+                    None
+                }
             }
-        },
-    );
+        });
     cached.ok_or(failure.unwrap_or(CryptoError::LowOrderPublicKey))
 }
 
@@ -163,7 +163,7 @@ mod tests {
 
     #[test]
     fn cached_shared_secrets_are_dropped_on_eviction_and_bounded() {
-        use crate::core::signing_cache::{shared_secrets, SHARED_SECRET_CAPACITY};
+        use crate::core::key_store::process::{shared_secrets, SHARED_SECRET_CAPACITY};
         let a = new_sealer_secret().unwrap();
         let peer = sealer_id(&new_sealer_secret().unwrap());
         let watched = Arc::downgrade(&cached_shared_secret(&a, &peer).unwrap());

@@ -1,23 +1,17 @@
-//! A bounded cache of parsed keys, and the cojson operations that use it.
+//! One engine's key store: the parsed keys of a `NativeCryptoEngine` (and of
+//! the `WorkerHandle` that made it), with the cojson operations that use them.
 //!
 //! cojson hands every key to its crypto provider as text (`signerSecret_z…`,
-//! `signer_z…`, `sealerSecret_z…`, `keySecret_z…`) on every call. Parsing that
-//! text is cheap; what is not cheap is what follows: an Ed25519 signing key
-//! derives its public key (a scalar multiplication), a verifying key
-//! decompresses a curve point, and sealing runs an X25519 Diffie-Hellman. A
-//! worker uses the same few keys over and over, so [`KeyCache`] keeps the
-//! ready-to-use form of each key it has seen.
+//! `signer_z…`, `sealerSecret_z…`, `keySecret_z…`) on every call, so
+//! [`KeyCache`] finds the ready form of a key by the fingerprint of its text
+//! (see [`crate::core::key_store`]): a hit skips parsing as well as deriving.
 //!
-//! - Bounded: at most `capacity` entries of each kind; a full kind evicts
-//!   with the CLOCK policy of [`crate::core::bounded_map::ClockMap`] (an
-//!   entry used since the last sweep gets a second chance). The process-wide
-//!   caches of [`crate::core::signing_cache`] use the same map; this one
-//!   stays separate because it is per engine, keyed by key text rather than
-//!   key bytes, and counts the hits and misses that `cacheStats()` reports.
+//! - Bounded: at most `capacity` entries of each of five kinds.
+//! - Counted: the hits and misses that `cacheStats()` reports.
 //! - Wiped: secret entries zeroize on drop, so eviction, [`KeyCache::clear`]
-//!   and dropping the cache wipe them.
-//! - The cache never stores key text: entries are found by a BLAKE3 hash of
-//!   the text keyed with a per-cache random salt.
+//!   (`clearCache()`, `WorkerHandle.close()`) and dropping the cache wipe
+//!   them. Keys found here never enter the process-wide store's signing,
+//!   shared-secret or symmetric maps.
 //!
 //! The results are byte for byte those of the uncached primitives in
 //! [`crate::core::ed25519`], [`crate::core::seal`] and
@@ -26,10 +20,10 @@
 use crate::core::bounded_map::ClockMap;
 use crate::core::error::CryptoError;
 use crate::core::hash;
+use crate::core::key_store::{Fingerprint, Fingerprinter, SignerKeys};
 use crate::core::keys::{KeySecret, SealerId, SealerSecret, Signature, SignerId, SignerSecret};
-use crate::core::random::random_array;
 use crate::core::{ed25519, seal, x25519, xsalsa20};
-use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use ed25519_dalek::VerifyingKey;
 use zeroize::Zeroizing;
 
 /// The default number of entries: enough for a worker's own keys plus the
@@ -39,7 +33,7 @@ pub const DEFAULT_CAPACITY: usize = 1024;
 /// 1); [`KeyCache::new`] clamps Rust callers to `1..=MAX_CAPACITY`.
 pub const MAX_CAPACITY: usize = 1 << 20;
 
-/// Which kind of key a text is; part of the lookup hash.
+/// Which kind of key a text is; part of its fingerprint.
 #[derive(Clone, Copy)]
 #[repr(u8)]
 enum Kind {
@@ -50,8 +44,6 @@ enum Kind {
     Symmetric = 5,
 }
 
-type Fingerprint = [u8; 32];
-
 /// Lookups answered from the cache and lookups that parsed a key (saturating
 /// at `u64::MAX`, never wrapping).
 #[derive(Default)]
@@ -60,35 +52,36 @@ struct Counts {
     misses: u64,
 }
 
-/// The entry for `fingerprint` in `map`, made with `make` on a miss; counts
-/// the hit or miss (a failed `make` counts neither).
-fn lookup<'map, V>(
-    map: &'map mut ClockMap<Fingerprint, V>,
+/// `read` of the entry for `fingerprint` in `map`, made with `make` on a
+/// miss; counts the hit or miss (a failed `make` counts neither).
+fn lookup<V, R>(
+    map: &mut ClockMap<Fingerprint, V>,
     counts: &mut Counts,
     fingerprint: Fingerprint,
     make: impl FnOnce() -> Result<V, CryptoError>,
-) -> Result<&'map V, CryptoError> {
-    let (value, hit) = map.get_or_try_insert_with(fingerprint, make)?;
+    read: impl FnOnce(&V) -> R,
+) -> Result<R, CryptoError> {
+    let (result, hit) = map.read_or_try_insert_with(fingerprint, make, read)?;
     if hit {
         counts.hits = counts.hits.saturating_add(1);
     } else {
         counts.misses = counts.misses.saturating_add(1);
     }
-    Ok(value)
+    Ok(result)
 }
 
 /// A bounded, self-wiping cache of parsed keys with the cojson operations
 /// that use them. Not thread-safe by itself; share it behind a mutex.
 pub struct KeyCache {
     capacity: usize,
-    salt: Zeroizing<[u8; 32]>,
-    /// Ed25519 signing keys with their public keys (wiped on drop).
-    signing: ClockMap<Fingerprint, SigningKey>,
+    fingerprints: Fingerprinter,
+    /// Ed25519 signing keys, ready to sign (wiped on drop).
+    signing: ClockMap<Fingerprint, SignerKeys>,
     /// Decompressed Ed25519 public keys.
     verifying: ClockMap<Fingerprint, VerifyingKey>,
     /// X25519 secrets with their public keys (secrets wipe on drop).
     sealers: ClockMap<Fingerprint, (SealerSecret, SealerId)>,
-    /// X25519 shared secrets of (secret, public key) pairs.
+    /// X25519 shared secrets of (secret, public key) pairs (wiped on drop).
     shared: ClockMap<Fingerprint, Zeroizing<[u8; 32]>>,
     /// Symmetric XSalsa20 keys (wiped on drop).
     symmetric: ClockMap<Fingerprint, KeySecret>,
@@ -104,7 +97,7 @@ impl KeyCache {
         let capacity = capacity.clamp(1, MAX_CAPACITY);
         Ok(Self {
             capacity,
-            salt: Zeroizing::new(random_array()?),
+            fingerprints: Fingerprinter::new()?,
             signing: ClockMap::new(capacity),
             verifying: ClockMap::new(capacity),
             sealers: ClockMap::new(capacity),
@@ -148,72 +141,93 @@ impl KeyCache {
         self.symmetric.clear();
     }
 
-    fn fingerprint(&self, kind: Kind, parts: &[&str]) -> Fingerprint {
-        let mut hasher = blake3::Hasher::new_keyed(&self.salt);
-        hasher.update(&[kind as u8]);
-        for part in parts {
-            // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
-        }
-        *hasher.finalize().as_bytes()
+    /// `read` of the ready form of a `signerSecret_z…`.
+    fn with_signing_key<R>(
+        &mut self,
+        secret: &str,
+        read: impl FnOnce(&SignerKeys) -> R,
+    ) -> Result<R, CryptoError> {
+        let fingerprint = self.fingerprints.of_texts(Kind::Signing as u8, &[secret]);
+        let make = || Ok(SignerKeys::derive(&SignerSecret::parse(secret)?));
+        lookup(&mut self.signing, &mut self.counts, fingerprint, make, read)
     }
 
-    fn signing_key(&mut self, secret: &str) -> Result<&SigningKey, CryptoError> {
-        let fingerprint = self.fingerprint(Kind::Signing, &[secret]);
-        lookup(&mut self.signing, &mut self.counts, fingerprint, || {
-            let parsed = SignerSecret::parse(secret)?;
-            Ok(SigningKey::from_bytes(parsed.as_bytes()))
-        })
+    /// `read` of the decompressed key of a `signer_z…`.
+    fn with_verifying_key<R>(
+        &mut self,
+        id: &str,
+        read: impl FnOnce(&VerifyingKey) -> R,
+    ) -> Result<R, CryptoError> {
+        let fingerprint = self.fingerprints.of_texts(Kind::Verifying as u8, &[id]);
+        let make = || ed25519::verifying_key(&SignerId::parse(id)?);
+        lookup(
+            &mut self.verifying,
+            &mut self.counts,
+            fingerprint,
+            make,
+            read,
+        )
     }
 
-    fn verifying_key(&mut self, id: &str) -> Result<&VerifyingKey, CryptoError> {
-        let fingerprint = self.fingerprint(Kind::Verifying, &[id]);
-        lookup(&mut self.verifying, &mut self.counts, fingerprint, || {
-            ed25519::verifying_key(&SignerId::parse(id)?)
-        })
-    }
-
-    fn sealer(&mut self, secret: &str) -> Result<&(SealerSecret, SealerId), CryptoError> {
-        let fingerprint = self.fingerprint(Kind::Sealer, &[secret]);
-        lookup(&mut self.sealers, &mut self.counts, fingerprint, || {
+    /// `read` of a parsed `sealerSecret_z…` with its public key.
+    fn with_sealer<R>(
+        &mut self,
+        secret: &str,
+        read: impl FnOnce(&(SealerSecret, SealerId)) -> R,
+    ) -> Result<R, CryptoError> {
+        let fingerprint = self.fingerprints.of_texts(Kind::Sealer as u8, &[secret]);
+        let make = || {
             let parsed = SealerSecret::parse(secret)?;
             let id = x25519::sealer_id(&parsed);
             Ok((parsed, id))
-        })
+        };
+        lookup(&mut self.sealers, &mut self.counts, fingerprint, make, read)
     }
 
-    fn shared_key(
+    /// `read` of the shared secret of a `sealerSecret_z…` and a `sealer_z…`.
+    fn with_shared_key<R>(
         &mut self,
         secret: &str,
         public: &str,
-    ) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
-        let fingerprint = self.fingerprint(Kind::Shared, &[secret, public]);
-        let key = lookup(&mut self.shared, &mut self.counts, fingerprint, || {
+        read: impl FnOnce(&[u8; 32]) -> R,
+    ) -> Result<R, CryptoError> {
+        let fingerprint = self
+            .fingerprints
+            .of_texts(Kind::Shared as u8, &[secret, public]);
+        let make = || {
             let secret = SealerSecret::parse(secret)?;
             let public = SealerId::parse(public)?;
             x25519::shared_secret(&secret, &public)
-        })?;
-        Ok(key.clone())
+        };
+        let read = |key: &Zeroizing<[u8; 32]>| read(key);
+        lookup(&mut self.shared, &mut self.counts, fingerprint, make, read)
     }
 
-    fn symmetric(&mut self, secret: &str) -> Result<&KeySecret, CryptoError> {
-        let fingerprint = self.fingerprint(Kind::Symmetric, &[secret]);
-        lookup(&mut self.symmetric, &mut self.counts, fingerprint, || {
-            Ok(KeySecret::parse(secret)?)
-        })
+    /// `read` of a parsed `keySecret_z…`.
+    fn with_symmetric_key<R>(
+        &mut self,
+        secret: &str,
+        read: impl FnOnce(&KeySecret) -> R,
+    ) -> Result<R, CryptoError> {
+        let fingerprint = self.fingerprints.of_texts(Kind::Symmetric as u8, &[secret]);
+        let make = || Ok(KeySecret::parse(secret)?);
+        lookup(
+            &mut self.symmetric,
+            &mut self.counts,
+            fingerprint,
+            make,
+            read,
+        )
     }
 
     /// The `signer_z…` id of a `signerSecret_z…`.
     pub fn signer_id(&mut self, secret: &str) -> Result<SignerId, CryptoError> {
-        let key = self.signing_key(secret)?;
-        Ok(SignerId::from_bytes(key.verifying_key().to_bytes()))
+        self.with_signing_key(secret, |keys| SignerId::from_bytes(keys.public.to_bytes()))
     }
 
     /// Signs `message` with a `signerSecret_z…`.
     pub fn sign(&mut self, secret: &str, message: &[u8]) -> Result<Signature, CryptoError> {
-        let key = self.signing_key(secret)?;
-        Ok(Signature::from_bytes(key.sign(message).to_bytes()))
+        self.with_signing_key(secret, |keys| keys.sign(message))
     }
 
     /// Verifies a `signature_z…` over `message` by a `signer_z…`: `false` for
@@ -225,13 +239,12 @@ impl KeyCache {
         id: &str,
     ) -> Result<bool, CryptoError> {
         let signature = Signature::parse(signature)?;
-        let key = self.verifying_key(id)?;
-        Ok(ed25519::verify_with(key, message, &signature))
+        self.with_verifying_key(id, |key| ed25519::verify_with(key, message, &signature))
     }
 
     /// The `sealer_z…` id of a `sealerSecret_z…`.
     pub fn sealer_id(&mut self, secret: &str) -> Result<SealerId, CryptoError> {
-        Ok(self.sealer(secret)?.1)
+        self.with_sealer(secret, |(_, id)| *id)
     }
 
     /// Seals `message` from a `sealerSecret_z…` to a `sealer_z…` (same bytes
@@ -243,12 +256,8 @@ impl KeyCache {
         to: &str,
         nonce_material: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        let key = self.shared_key(from, to)?;
-        Ok(xsalsa20::seal_box(
-            &key,
-            &hash::nonce(nonce_material),
-            message,
-        ))
+        let nonce = hash::nonce(nonce_material);
+        self.with_shared_key(from, to, |key| xsalsa20::seal_box(key, &nonce, message))
     }
 
     /// Opens a sealed message (inverse of [`KeyCache::seal`]); `WrongTag` if
@@ -260,8 +269,10 @@ impl KeyCache {
         from: &str,
         nonce_material: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        let key = self.shared_key(recipient, from)?;
-        xsalsa20::open_box(&key, &hash::nonce(nonce_material), sealed)
+        let nonce = hash::nonce(nonce_material);
+        self.with_shared_key(recipient, from, |key| {
+            xsalsa20::open_box(key, &nonce, sealed)
+        })?
     }
 
     /// Seals `message` to a group's `sealer_z…` with an ephemeral key. The
@@ -284,8 +295,9 @@ impl KeyCache {
         recipient: &str,
         nonce_material: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        let (secret, _) = self.sealer(recipient)?;
-        seal::unseal_for_group(sealed, secret, nonce_material)
+        self.with_sealer(recipient, |(secret, _)| {
+            seal::unseal_for_group(sealed, secret, nonce_material)
+        })?
     }
 
     /// XSalsa20 of `data` under a `keySecret_z…` (encrypts and decrypts).
@@ -295,8 +307,9 @@ impl KeyCache {
         nonce_material: &[u8],
         data: &[u8],
     ) -> Result<Vec<u8>, CryptoError> {
-        let key = self.symmetric(key_secret)?;
-        Ok(xsalsa20::stream(key.as_bytes(), nonce_material, data))
+        self.with_symmetric_key(key_secret, |key| {
+            xsalsa20::stream(key.as_bytes(), nonce_material, data)
+        })
     }
 }
 
@@ -362,6 +375,30 @@ mod tests {
         assert_eq!(cache.hits_and_misses().0, hits_before + 1);
         cache.clear();
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn an_invalid_key_evicts_nothing() {
+        let mut cache = KeyCache::new(2).unwrap();
+        let (a, b) = (signer_text(1), signer_text(2));
+        cache.signer_id(&a).unwrap();
+        cache.signer_id(&b).unwrap();
+        // A full kind, then keys that fail to parse: the prefix is wrong, the
+        // base58 is too short, or a character is not base58.
+        let invalid = [
+            signer_text(3).replace("signerSecret_z", "sealerSecret_z"),
+            "signerSecret_zabc".to_owned(),
+            format!("{}0", &a[..a.len() - 1]),
+        ];
+        for text in &invalid {
+            assert!(matches!(cache.sign(text, b"m"), Err(CryptoError::Key(_))));
+        }
+        assert_eq!(cache.len(), 2);
+        assert_eq!(cache.hits_and_misses(), (0, 2));
+        // Both keys are still there: two hits, no miss.
+        cache.signer_id(&a).unwrap();
+        cache.signer_id(&b).unwrap();
+        assert_eq!(cache.hits_and_misses(), (2, 2));
     }
 
     #[test]

@@ -1,20 +1,15 @@
-//! A Jazz server worker's identity and its crypto work counters.
+//! A Jazz server worker's identity.
 //!
 //! [`WorkerCredentials`] validates the two values a worker starts from,
 //! `JAZZ_WORKER_ACCOUNT` (`co_z…`) and `JAZZ_WORKER_SECRET`
 //! (`sealerSecret_z…/signerSecret_z…`), and derives the agent, signer and
 //! sealer ids from the secret. Errors name the variable and the problem and
 //! never contain any part of the value. The secret wipes itself on drop.
-//!
-//! [`WorkStats`] counts the crypto operations a worker served, per kind of
-//! operation: number of calls and total time.
 
 use crate::core::error::KeyError;
 use crate::core::keys::{SealerId, SealerSecret, SignerId, SignerSecret};
 use crate::core::{ed25519, x25519};
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
 use thiserror::Error;
 
 /// The environment variable holding the worker's account id.
@@ -205,178 +200,6 @@ impl WorkerCredentials {
     }
 }
 
-/// Declares an enum of the kinds of crypto work counted by [`WorkStats`]:
-/// every variant with its doc, in reporting order. The core declares
-/// [`Operation`] with it (`core`, which adds `Operation::ALL`); the binding
-/// declares the JS enum `CryptoOperation` with it (`mirror`, which adds the
-/// conversion into [`Operation`]), so the two lists cannot drift apart.
-/// Docs are written `#[doc = "…"]`: `///` comments passed through a
-/// `macro_rules!` reach napi as raw strings and would show as `r"…"` in
-/// `index.d.ts`.
-macro_rules! operation_enum {
-    ($role:ident; $(#[$($attr:tt)*])* $vis:vis enum $name:ident) => {
-        $crate::core::worker::operation_enum!(@$role [$(#[$($attr)*])*] $vis $name [
-            #[doc = " Ed25519 signature."]
-            Sign,
-            #[doc = " Ed25519 verification."]
-            Verify,
-            #[doc = " XSalsa20 encryption."]
-            Encrypt,
-            #[doc = " XSalsa20 decryption."]
-            Decrypt,
-            #[doc = " Authenticated seal to a sealer id."]
-            Seal,
-            #[doc = " Open of a sealed message."]
-            Unseal,
-            #[doc = " Anonymous seal to a group."]
-            SealForGroup,
-            #[doc = " Open of a group-sealed message."]
-            UnsealForGroup,
-            #[doc = " BLAKE3 hashing (secure hash, short hash, raw hashes)."]
-            Hash,
-            #[doc = " Public id derivation from a secret."]
-            DeriveId,
-            #[doc = " Transactions received and verified by a session map."]
-            AddTransactions,
-            #[doc = " Transactions made and signed by a session map."]
-            MakeTransaction,
-            #[doc = " Transactions decrypted by a session map."]
-            DecryptTransaction,
-        ]);
-    };
-    (@core [$($attr:tt)*] $vis:vis $name:ident [$($(#[$($doc:tt)*])* $variant:ident,)*]) => {
-        $($attr)*
-        $vis enum $name {
-            $($(#[$($doc)*])* $variant,)*
-        }
-
-        impl $name {
-            /// Every operation, in reporting order.
-            pub const ALL: [$name; [$($name::$variant),*].len()] = [$($name::$variant),*];
-        }
-    };
-    (@mirror [$($attr:tt)*] $vis:vis $name:ident [$($(#[$($doc:tt)*])* $variant:ident,)*]) => {
-        $($attr)*
-        $vis enum $name {
-            $($(#[$($doc)*])* $variant,)*
-        }
-
-        impl From<$name> for $crate::core::worker::Operation {
-            fn from(op: $name) -> Self {
-                match op {
-                    $($name::$variant => Self::$variant,)*
-                }
-            }
-        }
-    };
-}
-pub(crate) use operation_enum;
-
-operation_enum! { core;
-    /// The kinds of crypto work counted by [`WorkStats`].
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub enum Operation
-}
-
-impl Operation {
-    /// The camelCase name used in reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            Operation::Sign => "sign",
-            Operation::Verify => "verify",
-            Operation::Encrypt => "encrypt",
-            Operation::Decrypt => "decrypt",
-            Operation::Seal => "seal",
-            Operation::Unseal => "unseal",
-            Operation::SealForGroup => "sealForGroup",
-            Operation::UnsealForGroup => "unsealForGroup",
-            Operation::Hash => "hash",
-            Operation::DeriveId => "deriveId",
-            Operation::AddTransactions => "addTransactions",
-            Operation::MakeTransaction => "makeTransaction",
-            Operation::DecryptTransaction => "decryptTransaction",
-        }
-    }
-
-    /// The operation with this `name`, if any.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|op| op.name() == name)
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Calls and total time of one kind of operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OperationCount {
-    /// The operation.
-    pub operation: Operation,
-    /// How many times it ran (failed runs included).
-    pub calls: u64,
-    /// Total time spent, in nanoseconds.
-    pub nanos: u64,
-}
-
-/// Lock-free counters of crypto work, shareable between threads. Counters
-/// saturate at `u64::MAX` (2^64 − 1 calls; about 584 years of time) instead
-/// of wrapping, so a total never goes down.
-#[derive(Debug, Default)]
-pub struct WorkStats {
-    calls: [AtomicU64; Operation::ALL.len()],
-    nanos: [AtomicU64; Operation::ALL.len()],
-}
-
-/// Adds `amount` to `counter`, stopping at `u64::MAX`.
-fn saturating_add(counter: &AtomicU64, amount: u64) {
-    // The closure always returns `Some`, so the update always succeeds; the
-    // result (the previous value) is not needed.
-    let _ = counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |total| {
-        Some(total.saturating_add(amount))
-    });
-}
-
-impl WorkStats {
-    /// Adds one call of `operation` that took `nanos` nanoseconds.
-    pub fn record(&self, operation: Operation, nanos: u64) {
-        let i = operation.index();
-        if let (Some(calls), Some(total)) = (self.calls.get(i), self.nanos.get(i)) {
-            saturating_add(calls, 1);
-            saturating_add(total, nanos);
-        }
-    }
-
-    /// Runs `work`, counting it as one call of `operation`.
-    pub fn measure<T>(&self, operation: Operation, work: impl FnOnce() -> T) -> T {
-        let started = Instant::now();
-        let result = work();
-        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        self.record(operation, nanos);
-        result
-    }
-
-    /// The counters of every operation, in [`Operation::ALL`] order.
-    pub fn snapshot(&self) -> Vec<OperationCount> {
-        Operation::ALL
-            .into_iter()
-            .zip(self.calls.iter().zip(self.nanos.iter()))
-            .map(|(operation, (calls, nanos))| OperationCount {
-                operation,
-                calls: calls.load(Ordering::Relaxed),
-                nanos: nanos.load(Ordering::Relaxed),
-            })
-            .collect()
-    }
-
-    /// Sets every counter back to zero.
-    pub fn reset(&self) {
-        for counter in self.calls.iter().chain(self.nanos.iter()) {
-            counter.store(0, Ordering::Relaxed);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,51 +258,5 @@ mod tests {
                 variable: ACCOUNT_VARIABLE
             }
         );
-    }
-
-    #[test]
-    fn counts_work() {
-        let stats = WorkStats::default();
-        let value = stats.measure(Operation::Verify, || 42);
-        stats.record(Operation::AddTransactions, 10);
-        stats.record(Operation::AddTransactions, 5);
-        assert_eq!(value, 42);
-        let snapshot = stats.snapshot();
-        let add = snapshot
-            .iter()
-            .find(|c| c.operation == Operation::AddTransactions)
-            .unwrap();
-        assert_eq!((add.calls, add.nanos), (2, 15));
-        assert_eq!(Operation::from_name("verify"), Some(Operation::Verify));
-        stats.reset();
-        assert!(stats.snapshot().iter().all(|c| c.calls == 0));
-    }
-
-    #[test]
-    fn totals_saturate_instead_of_wrapping() {
-        let stats = WorkStats::default();
-        let near_max = u64::MAX - 5;
-        let i = Operation::Sign.index();
-        stats.calls[i].store(near_max, Ordering::Relaxed);
-        stats.nanos[i].store(near_max, Ordering::Relaxed);
-        // The largest duration JS can record, many times over.
-        for _ in 0..10 {
-            stats.record(Operation::Sign, (1 << 53) - 1);
-        }
-        let sign = stats.snapshot()[i];
-        assert_eq!((sign.calls, sign.nanos), (u64::MAX, u64::MAX));
-        // From zero, 2^11 records of 2^53 - 1 ns pass 2^64 (where a wrapping
-        // add would have come back to a small total).
-        let stats = WorkStats::default();
-        let mut previous = 0;
-        for _ in 0..(1 << 12) {
-            stats.record(Operation::Verify, (1 << 53) - 1);
-            let total = stats.snapshot()[Operation::Verify.index()].nanos;
-            assert!(total >= previous, "a total went down");
-            previous = total;
-        }
-        assert_eq!(previous, u64::MAX);
-        // Other operations are untouched.
-        assert_eq!(stats.snapshot()[Operation::Hash.index()].calls, 0);
     }
 }
