@@ -117,6 +117,13 @@ mod tests {
     }
 
     #[test]
+    fn signer_keys_wipe_their_secret_on_drop() {
+        fn wipes_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        wipes_on_drop::<ExpandedSecretKey>();
+        wipes_on_drop::<Zeroizing<[u8; 32]>>();
+    }
+
+    #[test]
     fn signs_as_ed25519_dalek_does() {
         for seed in [[0u8; 32], [7u8; 32], [0xff; 32]] {
             let keys = SignerKeys::derive(&SignerSecret::from_bytes(seed));

@@ -10,8 +10,8 @@
 //! - Counted: the hits and misses that `cacheStats()` reports.
 //! - Wiped: secret entries zeroize on drop, so eviction, [`KeyCache::clear`]
 //!   (`clearCache()`, `WorkerHandle.close()`) and dropping the cache wipe
-//!   them. Keys found here never enter the process-wide store's signing,
-//!   shared-secret or symmetric maps.
+//!   them. No secret of an engine enters the process-wide store: only the
+//!   public keys derived on a miss pass through it.
 //!
 //! The results are byte for byte those of the uncached primitives in
 //! [`crate::core::ed25519`], [`crate::core::seal`] and
