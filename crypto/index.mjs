@@ -100,10 +100,10 @@ export class NativeCrypto extends CryptoProvider {
     return this.#engine.secureHash(stableStringify(value))
   }
 
-  // The addon's free function: a call on the engine costs about 0.6 µs more
-  // (napi-rs's per-call borrow tracking of class instances, the timing and
-  // the cache lock) than hashing a header's JSON does. Not counted in the
-  // engine's stats.
+  // The addon's free function: as a method of the engine it would also pay
+  // for the class-method receiver check, the timing and the cache lock,
+  // together about as much as hashing a header's JSON (docs/performance.md).
+  // Not counted in the engine's stats.
   shortHash(value) {
     return shortHash(stableStringify(value))
   }
