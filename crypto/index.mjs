@@ -100,10 +100,10 @@ export class NativeCrypto extends CryptoProvider {
     return this.#engine.secureHash(stableStringify(value))
   }
 
-  // The addon's free function: a call on the engine costs about 0.5 µs more
-  // than hashing a header's JSON does (a method call on a class instance,
-  // with its receiver check, plus the engine's timing and lock). Not counted
-  // in the engine's stats.
+  // The addon's free function: as a method of the engine it would also pay
+  // for the class-method receiver check, the timing and the cache lock,
+  // together about as much as hashing a header's JSON (docs/performance.md).
+  // Not counted in the engine's stats.
   shortHash(value) {
     return shortHash(stableStringify(value))
   }
