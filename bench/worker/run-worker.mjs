@@ -1,0 +1,80 @@
+// Parent side of one timed (or profiled) run: forks worker-process.mjs for
+// one setup and workload, starts the clock on `go`, stops it when the
+// workload is done, checks the result, and makes sure the process is gone
+// (killed if it outlives the run's timeout).
+import { fork } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { withTimeout } from '../../demo/util.mjs'
+import { checkAddons } from './setups.mjs'
+
+const WORKER = fileURLToPath(new URL('./worker-process.mjs', import.meta.url))
+const EXIT_GRACE_MS = 5_000
+
+/** A forked worker process and its messages, in order, by type. */
+function spawnWorker(setup) {
+  const child = fork(WORKER, [], { execArgv: setup.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const waiting = new Map()
+  const arrived = []
+  let failure
+  const failAll = (error) => {
+    failure ??= error
+    for (const { reject } of waiting.values()) reject(failure)
+    waiting.clear()
+  }
+  child.on('message', (message) => {
+    if (message?.type === 'error') return failAll(new Error(`worker (${setup.name}): ${message.message}`))
+    const waiter = waiting.get(message?.type)
+    if (waiter) {
+      waiting.delete(message.type)
+      waiter.resolve(message)
+    } else arrived.push(message)
+  })
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  exited.then(({ code, signal }) => failAll(new Error(`worker (${setup.name}) exited early (code ${code}, signal ${signal})`)))
+  return {
+    child,
+    exited,
+    send: (message) => child.send(message),
+    next(type) {
+      const index = arrived.findIndex((message) => message.type === type)
+      if (index >= 0) return Promise.resolve(arrived.splice(index, 1)[0])
+      if (failure) return Promise.reject(failure)
+      return new Promise((resolve, reject) => waiting.set(type, { resolve, reject }))
+    },
+  }
+}
+
+/**
+ * One run of `workload` on `setup`.
+ * @returns {Promise<{ ms: number, cpuMs: number, elu: number, profile?: object }>}
+ */
+export async function runWorker({ ctx, workload, fixture, setup, profile, profileDir, timeoutMs }) {
+  const { credentials, params, run } = await workload.beforeRun(ctx, fixture)
+  const worker = spawnWorker(setup)
+  try {
+    const measured = await withTimeout(
+      (async () => {
+        worker.send({ type: 'init', setup, workload: workload.name, syncServer: ctx.syncServer, credentials, params, profile, profileDir, timeoutMs })
+        const ready = await worker.next('ready')
+        checkAddons(setup, ready.addons)
+        const started = performance.now()
+        worker.send({ type: 'go' })
+        if (workload.selfTimed) await worker.next('done')
+        else await workload.drive(ctx, fixture, run, ready.info)
+        const ms = performance.now() - started
+        if (!workload.selfTimed) worker.send({ type: 'stop' })
+        const result = await worker.next('result')
+        await workload.verify(ctx, fixture, run, result.report)
+        return { ms, cpuMs: result.cpu.userMs + result.cpu.systemMs, elu: result.elu, profile: result.profile, addons: ready.addons }
+      })(),
+      timeoutMs,
+      `${workload.name} on ${setup.name}`,
+    )
+    await withTimeout(worker.exited, EXIT_GRACE_MS, `${setup.name} worker exit`)
+    return measured
+  } finally {
+    if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL')
+    await workload.afterRun(run)
+  }
+}

@@ -1,0 +1,84 @@
+// Worker writes: the worker makes 30k `set`s on a private CoMap it owns (in
+// chunks of 1,000, yielding to the event loop between them so syncing runs
+// alongside). The clock runs from `go` until the sync server holds all of
+// them. Every run has a new worker account.
+import { Group } from 'jazz-tools'
+import { canonicalJson, historyDigest, sha256 } from '../digest.mjs'
+import { History } from '../schema.mjs'
+import { waitForSessions } from '../sync-wait.mjs'
+import { clientView, sameHistory } from './client-side.mjs'
+import { yieldToLoop } from './fixture-group.mjs'
+
+const KEYS = 1_000
+const CHUNK = 1_000
+
+/** The map's content after `count` sets of `k${i % KEYS}` = i. */
+function expectedContent(count) {
+  const content = {}
+  for (let i = Math.max(0, count - KEYS); i < count; i++) content[`k${i % KEYS}`] = i
+  return content
+}
+
+export default {
+  name: 'writes',
+  selfTimed: false,
+  throughput: (sizes) => ({ count: sizes.writes, unit: 'sets/s' }),
+  describe: (sizes) => `worker writes, ${sizes.writes / 1000}k sets`,
+
+  fixture() {
+    return {}
+  },
+
+  async beforeRun(ctx) {
+    const credentials = await ctx.newWorkerAccount()
+    const client = await ctx.newClient()
+    return { credentials, params: { count: ctx.sizes.writes }, run: { client } }
+  },
+
+  // Until the sync server's copy of the map holds every set.
+  async drive(ctx, fixture, run, ready) {
+    const core = ctx.server.localNode.getCoValue(ready.mapID)
+    await waitForSessions(core, { [ready.sessionID]: ready.finalCount }, 120_000, 'the sync server to hold every write')
+  },
+
+  async verify(ctx, fixture, run, report) {
+    const expected = sha256(canonicalJson(expectedContent(ctx.sizes.writes)))
+    if (report.content !== expected) throw new Error('writes: the worker\'s map has unexpected content')
+    const view = await clientView(History, report.mapID, run.client.account, report.sessions, 'the written map')
+    if (view.contentDigest !== expected) throw new Error('writes: the client sees unexpected content')
+    sameHistory('writes', report.history, view.history)
+  },
+
+  afterRun(run) {
+    run.client?.shutdown()
+  },
+
+  worker: {
+    async prepare({ worker, params }) {
+      const group = Group.create({ owner: worker })
+      group.makePublic()
+      const map = History.create({}, group)
+      await map.$jazz.waitForSync()
+      const sessionID = worker.$jazz.localNode.currentSessionID
+      const initial = map.$jazz.raw.core.knownState().sessions[sessionID] ?? 0
+      return { map, count: params.count, info: { mapID: map.$jazz.id, sessionID, finalCount: initial + params.count } }
+    },
+
+    async run(state) {
+      for (let i = 0; i < state.count; i++) {
+        state.map.$jazz.set(`k${i % KEYS}`, i)
+        if ((i + 1) % CHUNK === 0) await yieldToLoop()
+      }
+    },
+
+    report(state) {
+      const core = state.map.$jazz.raw.core
+      return {
+        mapID: state.map.$jazz.id,
+        sessions: core.knownState().sessions,
+        content: sha256(canonicalJson(core.getCurrentContent().toJSON())),
+        history: historyDigest(core),
+      }
+    },
+  },
+}
