@@ -10,10 +10,20 @@ import { checkAddons } from './setups.mjs'
 
 const WORKER = fileURLToPath(new URL('./worker-process.mjs', import.meta.url))
 const EXIT_GRACE_MS = 5_000
+const OUTPUT_KEPT_CHARS = 16_000
 
-/** A forked worker process and its messages, in order, by type. */
+/**
+ * A forked worker process and its messages, in order, by type. Its stdout
+ * and stderr are kept (the last few KB) and shown only if the run fails.
+ */
 function spawnWorker(setup) {
-  const child = fork(WORKER, [], { execArgv: setup.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(WORKER, [], { execArgv: setup.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+  let output = ''
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-OUTPUT_KEPT_CHARS)
+  }
+  child.stdout.setEncoding('utf8').on('data', keep)
+  child.stderr.setEncoding('utf8').on('data', keep)
   const waiting = new Map()
   const arrived = []
   let failure
@@ -35,6 +45,7 @@ function spawnWorker(setup) {
   return {
     child,
     exited,
+    output: () => output,
     send: (message) => child.send(message),
     next(type) {
       const index = arrived.findIndex((message) => message.type === type)
@@ -50,7 +61,8 @@ function spawnWorker(setup) {
  * @returns {Promise<{ ms: number, cpuMs: number, elu: number, profile?: object }>}
  */
 export async function runWorker({ ctx, workload, fixture, setup, profile, profileDir, timeoutMs }) {
-  const { credentials, params, run } = await workload.beforeRun(ctx, fixture)
+  const what = `${workload.name} on ${setup.name}`
+  const { credentials, params, run } = await withTimeout(Promise.resolve(workload.beforeRun(ctx, fixture)), timeoutMs, `preparing ${what}`)
   const worker = spawnWorker(setup)
   try {
     const measured = await withTimeout(
@@ -69,10 +81,14 @@ export async function runWorker({ ctx, workload, fixture, setup, profile, profil
         return { ms, cpuMs: result.cpu.userMs + result.cpu.systemMs, elu: result.elu, profile: result.profile, addons: ready.addons }
       })(),
       timeoutMs,
-      `${workload.name} on ${setup.name}`,
+      what,
     )
     await withTimeout(worker.exited, EXIT_GRACE_MS, `${setup.name} worker exit`)
     return measured
+  } catch (error) {
+    const output = worker.output().trim()
+    if (output) error.message += `\nworker output:\n${output}`
+    throw error
   } finally {
     if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL')
     await workload.afterRun(run)
