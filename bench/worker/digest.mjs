@@ -36,6 +36,18 @@ export function historyDigest(core) {
   return { transactions: ordered.length, sha256: hash.digest('hex') }
 }
 
+/**
+ * What one side reports of a CoValue: its sessions' transaction counts (for
+ * the other side to wait on), and digests of its content and history.
+ */
+export function coreReport(core) {
+  return {
+    sessions: core.knownState().sessions,
+    contentDigest: sha256(canonicalJson(core.getCurrentContent().toJSON())),
+    history: historyDigest(core),
+  }
+}
+
 /** Digests of several cores combined into one, in the order given. */
 export function combinedDigest(cores) {
   const parts = cores.map(historyDigest)

@@ -1,6 +1,10 @@
 // Waiting, on any node, until a CoValue holds at least a known set of
-// transactions (as given by another node's `knownState().sessions`).
+// transactions (as given by another node's `knownState().sessions`), and
+// yielding so that syncing keeps up with long runs of work.
 import { withTimeout } from '../../demo/util.mjs'
+
+/** Yields to the event loop (sync messages, pings) between chunks of synchronous work. */
+export const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve))
 
 /** True when `core` has at least the transaction count of every session in `sessions`. */
 export function covers(core, sessions) {

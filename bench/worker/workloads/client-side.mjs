@@ -1,6 +1,6 @@
 // Parent-side helpers of the driven workloads: requests with a bounded
 // number in flight, and a client's own view of what the worker wrote.
-import { canonicalJson, historyDigest, sha256 } from '../digest.mjs'
+import { coreReport } from '../digest.mjs'
 import { waitForSessions } from '../sync-wait.mjs'
 
 /** Runs `task(i)` for i in [0, count), at most `limit` at a time; rejects on the first failure. */
@@ -21,13 +21,18 @@ export async function clientView(Schema, id, client, sessions, what) {
   if (!value.$isLoaded) throw new Error(`${what}: the client cannot load ${id}`)
   const core = value.$jazz.raw.core
   await waitForSessions(core, sessions, 60_000, `the client to receive ${what}`)
-  const content = core.getCurrentContent().toJSON()
-  return { content, contentDigest: sha256(canonicalJson(content)), history: historyDigest(core) }
+  return { content: core.getCurrentContent().toJSON(), ...coreReport(core) }
 }
 
-/** Throws unless the worker's history digest equals the client's. */
-export function sameHistory(what, worker, client) {
-  if (worker.transactions !== client.transactions || worker.sha256 !== client.sha256) {
-    throw new Error(`${what}: history differs (worker ${worker.transactions} tx, client ${client.transactions} tx)`)
+/** Throws unless the worker's report of a CoValue (digest.mjs `coreReport`) matches the client's view. */
+export function sameAsClient(what, worker, client) {
+  if (worker.contentDigest !== client.contentDigest) throw new Error(`${what}: the worker and the client see different content`)
+  if (worker.history.transactions !== client.history.transactions || worker.history.sha256 !== client.history.sha256) {
+    throw new Error(`${what}: history differs (worker ${worker.history.transactions} tx, client ${client.history.transactions} tx)`)
   }
+}
+
+/** Shuts a run's client down, if the run got as far as making one. */
+export function shutdownClient(run) {
+  run?.client?.shutdown()
 }

@@ -4,14 +4,14 @@
 // and has read the map's content.
 import { canonicalJson, historyDigest, sha256 } from '../digest.mjs'
 import { History } from '../schema.mjs'
-import { covers, waitForSessions } from '../sync-wait.mjs'
-import { groupReadableBy, yieldToLoop } from './fixture-group.mjs'
+import { covers, waitForSessions, yieldToLoop } from '../sync-wait.mjs'
+import { groupReadableBy } from './fixture-group.mjs'
 
 const KEYS = 1_000
 const CHUNK = 1_000
 
 function verifyReport(expected, report) {
-  if (report.content !== expected.content) throw new Error('cold-load: the worker sees different content')
+  if (report.contentDigest !== expected.contentDigest) throw new Error('cold-load: the worker sees different content')
   if (report.history.transactions !== expected.history.transactions || report.history.sha256 !== expected.history.sha256) {
     throw new Error(`cold-load: history differs (worker ${report.history.transactions} tx, expected ${expected.history.transactions})`)
   }
@@ -35,7 +35,7 @@ export default {
     return {
       id: history.$jazz.id,
       sessions: core.knownState().sessions,
-      content: sha256(canonicalJson(core.getCurrentContent().toJSON())),
+      contentDigest: sha256(canonicalJson(core.getCurrentContent().toJSON())),
       history: historyDigest(core),
     }
   },
@@ -65,7 +65,7 @@ export default {
     },
 
     report(state) {
-      return { content: sha256(canonicalJson(state.content)), history: historyDigest(state.core) }
+      return { contentDigest: sha256(canonicalJson(state.content)), history: historyDigest(state.core) }
     },
   },
 }

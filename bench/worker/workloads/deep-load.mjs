@@ -25,7 +25,7 @@ export default {
     await ctx.author.$jazz.waitForAllCoValuesSync({ timeout: 120_000 })
     return {
       id: list.$jazz.id,
-      content: sha256(canonicalJson(list.map(fields))),
+      contentDigest: sha256(canonicalJson(list.map(fields))),
       history: combinedDigest(cores(list)),
     }
   },
@@ -35,7 +35,7 @@ export default {
   },
 
   verify(ctx, fixture, run, report) {
-    if (report.content !== fixture.content) throw new Error('deep-load: the worker sees different content')
+    if (report.contentDigest !== fixture.contentDigest) throw new Error('deep-load: the worker sees different content')
     if (report.history.transactions !== fixture.history.transactions || report.history.sha256 !== fixture.history.sha256) {
       throw new Error(`deep-load: history differs (worker ${report.history.transactions} tx, expected ${fixture.history.transactions})`)
     }
@@ -56,7 +56,7 @@ export default {
     },
 
     report(state) {
-      return { content: sha256(canonicalJson(state.items)), history: combinedDigest(cores(state.list)) }
+      return { contentDigest: sha256(canonicalJson(state.items)), history: combinedDigest(cores(state.list)) }
     },
   },
 }

@@ -11,6 +11,3 @@ export async function groupReadableBy(author, readerID) {
   group.addMember(reader, 'reader')
   return group
 }
-
-/** Yields to the event loop, so syncing keeps up with a long run of writes. */
-export const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve))

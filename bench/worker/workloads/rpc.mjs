@@ -4,33 +4,18 @@
 // CoValue shared with the caller. The clock runs from `go` until the client
 // has every answer. Every run has a new worker account.
 import { createServer } from 'node:http'
-import { Group } from 'jazz-tools'
-import { canonicalJson, historyDigest, sha256 } from '../digest.mjs'
+import { readBody } from '../../../demo/ticket-endpoint.mjs'
+import { canonicalJson, coreReport, sha256 } from '../digest.mjs'
 import { defineEcho, Ledger } from '../schema.mjs'
-import { clientView, inFlight, sameHistory } from './client-side.mjs'
+import { clientView, inFlight, sameAsClient, shutdownClient } from './client-side.mjs'
+import { createPublic } from './worker-side.mjs'
 
-const MAX_BODY_BYTES = 1 << 20
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = []
-    let size = 0
-    req.on('data', (chunk) => {
-      size += chunk.length
-      if (size > MAX_BODY_BYTES) req.destroy(new Error('request body too large'))
-      else chunks.push(chunk)
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-    req.on('error', reject)
-  })
-}
-
-/** The worker's endpoint: POST / handled by `route`, on 127.0.0.1. */
+/** The worker's endpoint on 127.0.0.1: every POST goes to `handle` (a Request → Response). */
 async function serve(handle) {
   const server = createServer(async (req, res) => {
     try {
-      const request = new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: await readBody(req) })
-      const response = await handle(request)
+      const body = await readBody(req)
+      const response = await handle(new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': 'application/json' }, body }))
       res.writeHead(response.status, Object.fromEntries(response.headers))
       res.end(await response.text())
     } catch (error) {
@@ -76,22 +61,16 @@ export default {
     if (tickets.some((ticket, i) => ticket !== i + 1)) throw new Error('rpc: tickets are not 1…n, each once')
     const sent = Array.from({ length: count }, (_, n) => n)
     if (report.requests !== sha256(canonicalJson(sent))) throw new Error('rpc: the worker read different requests than were sent')
-    const view = await clientView(Ledger, report.counterID, run.client.account, report.sessions, 'the counter')
+    const view = await clientView(Ledger, report.counterID, run.client.account, report.counter.sessions, 'the counter')
     if (view.content.count !== count) throw new Error(`rpc: the counter says ${view.content.count}, expected ${count}`)
-    if (view.contentDigest !== report.content) throw new Error('rpc: the worker and the client see different counters')
-    sameHistory('rpc counter', report.history, view.history)
+    sameAsClient('rpc counter', report.counter, view)
   },
 
-  afterRun(run) {
-    run.client?.shutdown()
-  },
+  afterRun: shutdownClient,
 
   worker: {
     async prepare({ worker }) {
-      const group = Group.create({ owner: worker })
-      group.makePublic()
-      const counter = Ledger.create({ total: 0, count: 0 }, group)
-      await counter.$jazz.waitForSync()
+      const counter = await createPublic(Ledger, { total: 0, count: 0 }, worker)
       const state = { counter, count: 0, received: [] }
       let route
       const url = await serve((request) =>
@@ -110,13 +89,10 @@ export default {
     run() {},
 
     report(state) {
-      const core = state.counter.$jazz.raw.core
       return {
         counterID: state.counter.$jazz.id,
-        sessions: core.knownState().sessions,
+        counter: coreReport(state.counter.$jazz.raw.core),
         requests: sha256(canonicalJson([...state.received].sort((a, b) => a - b))),
-        content: sha256(canonicalJson(core.getCurrentContent().toJSON())),
-        history: historyDigest(core),
       }
     },
   },
