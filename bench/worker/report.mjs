@@ -20,7 +20,8 @@ const fmtRate = (perSecond) => (perSecond >= 10_000 ? `${(perSecond / 1000).toFi
 
 /** Median wall time, CPU and ELU of one setup's runs of one workload. */
 function summarise(runs) {
-  return { ms: median(runs.map((r) => r.ms)), cpuMs: median(runs.map((r) => r.cpuMs)), elu: median(runs.map((r) => r.elu)) }
+  const of = (key) => median(runs.map((run) => run[key]))
+  return { ms: of('ms'), cpuMs: of('cpuMs'), elu: of('elu'), driverCpuMs: of('driverCpuMs') }
 }
 
 /** The figure a user reads: median ms, or items per second. */
@@ -66,6 +67,16 @@ export function printReport({ sizes, summaries, results }) {
     summaries.map(({ workload, medians }) => [
       workload.describe(sizes),
       ...SETUPS.flatMap((s) => [fmtMs(medians[s.name].cpuMs), percent(medians[s.name].elu)]),
+    ]),
+  )
+
+  console.log('\n## Driver process (sync server and clients, WasmCrypto) CPU over the same span, medians\n')
+  console.log('Close to the wall time: the driver, not the worker, set the pace.\n')
+  table(
+    ['workload', ...SETUPS.map((s) => `${s.label}: driver CPU ms / wall ms`)],
+    summaries.map(({ workload, medians }) => [
+      workload.describe(sizes),
+      ...SETUPS.map((s) => `${fmtMs(medians[s.name].driverCpuMs)} / ${fmtMs(medians[s.name].ms)}`),
     ]),
   )
 

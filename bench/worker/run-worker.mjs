@@ -58,27 +58,39 @@ function spawnWorker(setup) {
 
 /**
  * One run of `workload` on `setup`.
- * @returns {Promise<{ ms: number, cpuMs: number, elu: number, profile?: object }>}
+ * ms: wall time; cpuMs, elu: the worker's; driverCpuMs: this process's (sync
+ * server and clients) over the same span, to show which side was the bottleneck.
+ * @returns {Promise<{ ms: number, cpuMs: number, elu: number, driverCpuMs: number, profile?: object, addons: string[] | null }>}
  */
 export async function runWorker({ ctx, workload, fixture, setup, profile, profileDir, timeoutMs }) {
   const what = `${workload.name} on ${setup.name}`
-  const { credentials, params, run } = await withTimeout(Promise.resolve(workload.beforeRun(ctx, fixture)), timeoutMs, `preparing ${what}`)
+  const { syncServer = ctx.syncServer, credentials, params, run } = await withTimeout(Promise.resolve(workload.beforeRun(ctx, fixture)), timeoutMs, `preparing ${what}`)
   const worker = spawnWorker(setup)
   try {
     const measured = await withTimeout(
       (async () => {
-        worker.send({ type: 'init', setup, workload: workload.name, syncServer: ctx.syncServer, credentials, params, profile, profileDir, timeoutMs })
+        worker.send({ type: 'init', setup, workload: workload.name, syncServer, credentials, params, profile, profileDir, timeoutMs })
         const ready = await worker.next('ready')
         checkAddons(setup, ready.addons)
+        await workload.beforeGo?.(ctx, fixture, run, ready.info)
+        const driverStart = process.cpuUsage()
         const started = performance.now()
         worker.send({ type: 'go' })
         if (workload.selfTimed) await worker.next('done')
         else await workload.drive(ctx, fixture, run, ready.info)
         const ms = performance.now() - started
+        const driver = process.cpuUsage(driverStart)
         if (!workload.selfTimed) worker.send({ type: 'stop' })
         const result = await worker.next('result')
         await workload.verify(ctx, fixture, run, result.report)
-        return { ms, cpuMs: result.cpu.userMs + result.cpu.systemMs, elu: result.elu, profile: result.profile, addons: ready.addons }
+        return {
+          ms,
+          cpuMs: result.cpu.userMs + result.cpu.systemMs,
+          elu: result.elu,
+          driverCpuMs: (driver.user + driver.system) / 1000,
+          profile: result.profile,
+          addons: ready.addons,
+        }
       })(),
       timeoutMs,
       what,

@@ -1,14 +1,16 @@
 // `npm run bench:worker`: Jazz workers measured end to end. Not part of `npm test`.
 //
-// An in-memory sync server (demo/sync-server.mjs) and WasmCrypto clients run
-// in this process; each run forks a fresh worker process (`startWorker` from
-// jazz-tools/worker) on one of four crypto setups (setups.mjs) plus the
-// reference a second time for the A/A check. Every round runs every setup
-// once per workload, in an order rotated round by round; each run checks
-// its result (content and a digest of the whole decrypted history, against
-// what a client computes on its own) before its time counts. Before the
-// rounds, one profiled run per setup and workload records where the worker's
-// CPU goes (and warms this process up). Settings: see config.mjs.
+// In-memory sync servers (demo/sync-server.mjs: one holding the load
+// fixtures, and one of its own for every run in which the worker writes) and
+// WasmCrypto clients run in this process; each run forks a fresh worker
+// process (`startWorker` from jazz-tools/worker) on one of four crypto setups
+// (setups.mjs) plus the reference a second time for the A/A check. Every
+// round runs every setup once per workload, in an order rotated round by
+// round; each run checks its result (content and a digest of the whole
+// decrypted history, against what a client computes on its own) before its
+// time counts. Before the rounds, one profiled run per setup and workload
+// records where the worker's CPU goes (and warms this process up). Settings:
+// see config.mjs.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -50,13 +52,10 @@ async function main(config) {
     const author = await createClient(server.url, 'bench author')
     cleanups.push(() => author.shutdown())
     const ctx = {
-      server,
       syncServer: server.url,
       sizes: config.sizes,
       author: author.account,
       loader: await createWorkerAccount(server.url, 'bench loader'),
-      newWorkerAccount: () => createWorkerAccount(server.url, 'bench worker'),
-      newClient: () => createClient(server.url, 'bench client'),
     }
     if (config.profileDir) mkdirSync(config.profileDir, { recursive: true })
     const workloads = await Promise.all(config.workloads.map(loadWorkload))
@@ -74,16 +73,16 @@ async function main(config) {
       for (const setup of config.profile ? SETUPS : [SETUPS[1]]) {
         const run = await once(workload, setup, config.profile)
         progress(`${config.profile ? 'profiled' : 'warm-up'} ${workload.name} ${setup.name}: ${run.ms.toFixed(0)} ms`)
-        if (config.profile) results[workload.name][setup.name].profile = { ...run.profile, runMs: run.ms }
+        if (config.profile) results[workload.name][setup.name].profile = { ...run.profile, runMs: run.ms, cpuMs: run.cpuMs }
         results[workload.name][setup.name].addons = run.addons
       }
     }
     for (let round = 0; round < config.rounds; round++) {
       for (const workload of workloads) {
         for (const setup of rotate(TIMED_SETUPS, round % TIMED_SETUPS.length)) {
-          const { ms, cpuMs, elu } = await once(workload, setup, false)
-          results[workload.name][setup.name].runs.push({ ms, cpuMs, elu })
-          progress(`round ${round + 1}/${config.rounds} ${workload.name} ${setup.name}: ${ms.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms, ELU ${(elu * 100).toFixed(0)} %`)
+          const { ms, cpuMs, elu, driverCpuMs } = await once(workload, setup, false)
+          results[workload.name][setup.name].runs.push({ ms, cpuMs, elu, driverCpuMs })
+          progress(`round ${round + 1}/${config.rounds} ${workload.name} ${setup.name}: ${ms.toFixed(0)} ms, worker CPU ${cpuMs.toFixed(0)} ms, ELU ${(elu * 100).toFixed(0)} %, driver CPU ${driverCpuMs.toFixed(0)} ms`)
         }
       }
     }

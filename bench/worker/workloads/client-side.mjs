@@ -1,5 +1,8 @@
-// Parent-side helpers of the driven workloads: requests with a bounded
-// number in flight, and a client's own view of what the worker wrote.
+// Parent-side helpers of the workloads in which the worker writes: a sync
+// server of the run's own, requests with a bounded number in flight, and a
+// client's own view of what the worker wrote.
+import { createClient, createWorkerAccount } from '../../../demo/accounts.mjs'
+import { startSyncServer } from '../../../demo/sync-server.mjs'
 import { coreReport } from '../digest.mjs'
 import { waitForSessions } from '../sync-wait.mjs'
 
@@ -32,7 +35,28 @@ export function sameAsClient(what, worker, client) {
   }
 }
 
-/** Shuts a run's client down, if the run got as far as making one. */
-export function shutdownClient(run) {
+/**
+ * A new sync server with a new worker account and a client on it. Each run
+ * that writes gets its own, so no run inherits the CoValues of the runs
+ * before it: a server holding tens of thousands makes this process's GC
+ * (driven by the external memory of their WasmCrypto session maps) slower
+ * and slower, and with it every later run.
+ * @returns {Promise<{ server, credentials, client }>}
+ */
+export async function freshServer() {
+  const server = await startSyncServer()
+  try {
+    const credentials = await createWorkerAccount(server.url, 'bench worker')
+    const client = await createClient(server.url, 'bench client')
+    return { server, credentials, client }
+  } catch (error) {
+    await server.close()
+    throw error
+  }
+}
+
+/** Closes whatever of `freshServer()`'s a run got as far as making. */
+export async function closeFreshServer(run) {
   run?.client?.shutdown()
+  await run?.server?.close()
 }

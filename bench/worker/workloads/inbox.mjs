@@ -12,7 +12,7 @@ import { waitFor, withTimeout } from '../../../demo/util.mjs'
 import { canonicalJson, coreReport, sha256 } from '../digest.mjs'
 import { InboxMessage, Ledger } from '../schema.mjs'
 import { yieldToLoop } from '../sync-wait.mjs'
-import { clientView, sameAsClient, shutdownClient } from './client-side.mjs'
+import { clientView, closeFreshServer, freshServer, sameAsClient } from './client-side.mjs'
 import { createPublic } from './worker-side.mjs'
 
 const SEND_TIMEOUT_MS = 120_000
@@ -31,9 +31,8 @@ export default {
 
   // Sends the backlog; `run.answers` settle when the worker has processed each message.
   async beforeRun(ctx) {
-    const credentials = await ctx.newWorkerAccount()
-    const client = await ctx.newClient()
-    const run = { client, answers: [] }
+    const { server, credentials, client } = await freshServer()
+    const run = { server, client, answers: [] }
     const account = client.account
     const sender = await InboxSender.load(credentials.accountID, account)
     for (let n = 0; n < ctx.sizes.inboxMessages; n++) {
@@ -46,7 +45,7 @@ export default {
     const session = account.$jazz.localNode.currentSessionID
     await waitFor(() => (feed.knownState().sessions[session] ?? 0) >= ctx.sizes.inboxMessages, 'the backlog to be sent', SEND_TIMEOUT_MS)
     await withTimeout(feed.waitForSync(), SEND_TIMEOUT_MS, 'the backlog to reach the sync server')
-    return { credentials, params: {}, run }
+    return { syncServer: server.url, credentials, params: {}, run }
   },
 
   async drive(ctx, fixture, run) {
@@ -65,7 +64,7 @@ export default {
     sameAsClient('inbox ledger', report.ledger, view)
   },
 
-  afterRun: shutdownClient,
+  afterRun: closeFreshServer,
 
   worker: {
     async prepare({ worker, inbox }) {

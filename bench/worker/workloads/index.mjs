@@ -7,7 +7,9 @@
 //   throughput(sizes)      undefined for a wall-time figure, else
 //                          { count, unit } to report count per second
 //   fixture(ctx)           parent, once before the rounds
-//   beforeRun(ctx, fixture)   parent, per run: { credentials, params, run }
+//   beforeRun(ctx, fixture)   parent, per run: { syncServer?, credentials, params, run }
+//                          (syncServer: the run's own; default the shared one)
+//   beforeGo(ctx, fixture, run, ready)   optional: parent, with the worker up, before the clock
 //   drive(ctx, fixture, run, ready)   parent, the timed part (not selfTimed)
 //   verify(ctx, fixture, run, report)   parent, after the clock: throws on any mismatch
 //   afterRun(run)          parent, cleanup

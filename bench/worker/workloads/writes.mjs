@@ -5,7 +5,7 @@
 import { canonicalJson, coreReport, sha256 } from '../digest.mjs'
 import { History } from '../schema.mjs'
 import { waitForSessions, yieldToLoop } from '../sync-wait.mjs'
-import { clientView, sameAsClient, shutdownClient } from './client-side.mjs'
+import { clientView, closeFreshServer, freshServer, sameAsClient } from './client-side.mjs'
 import { createPublic } from './worker-side.mjs'
 
 const KEYS = 1_000
@@ -29,14 +29,13 @@ export default {
   },
 
   async beforeRun(ctx) {
-    const credentials = await ctx.newWorkerAccount()
-    const client = await ctx.newClient()
-    return { credentials, params: { count: ctx.sizes.writes }, run: { client } }
+    const { server, credentials, client } = await freshServer()
+    return { syncServer: server.url, credentials, params: { count: ctx.sizes.writes }, run: { server, client } }
   },
 
   // Until the sync server's copy of the map holds every set.
   async drive(ctx, fixture, run, ready) {
-    const core = ctx.server.localNode.getCoValue(ready.mapID)
+    const core = run.server.localNode.getCoValue(ready.mapID)
     await waitForSessions(core, { [ready.sessionID]: ready.finalCount }, 120_000, 'the sync server to hold every write')
   },
 
@@ -47,7 +46,7 @@ export default {
     sameAsClient('writes', report.map, view)
   },
 
-  afterRun: shutdownClient,
+  afterRun: closeFreshServer,
 
   worker: {
     async prepare({ worker, params }) {
