@@ -1,11 +1,13 @@
 // Breaks a V8 CPU profile of the worker down by where its self time went.
 //
 // A frame's category comes from its script URL (or name). Frames with no URL
-// (native functions: the addon's exports, V8 builtins) and Node's own
-// internals (Buffer, TextEncoder, timers) belong to whoever called them, so
-// a Buffer.from in the addon's glue counts as addon and one in ws as
-// transport. JSON.parse/stringify count as JSON wherever they are called.
-// "(idle)" is left out; "(program)" (V8 and libuv outside JS) is "other".
+// (native functions: the addon's exports, V8 builtins), Node's own internals
+// (Buffer, TextEncoder, randomFillSync) and the encoding libraries cojson
+// uses (@scure/base, @noble) belong to whoever called them, so a Buffer.from
+// in the addon's glue counts as addon and one in ws as transport.
+// JSON.parse/stringify count as JSON wherever they are called. "(idle)" is
+// left out; "(program)" (V8 and libuv outside JS) is "other", as are
+// jazz-tools, zod and the benchmark's own code.
 
 /** Categories in table order. */
 export const CATEGORIES = ['addon', 'wasm', 'JSON', 'cojson', 'transport', 'GC', 'other']
@@ -21,6 +23,7 @@ const WASM_URLS = ['/cojson-core-wasm/', '/cojson/dist/crypto/WasmCrypto.js']
 const TRANSPORT_URLS = ['/node_modules/ws/', '/cojson-transport-ws/']
 const TRANSPORT_NODE = /^node:(net|stream|_http_|http|internal\/(streams|stream_base_commons|http|deps\/undici|net|js_stream_socket|webstreams))/
 const JSON_BUILTINS = new Set(['parse', 'stringify'])
+const CALLERS_URLS = ['/node_modules/@scure/', '/node_modules/@noble/']
 
 /** This checkout's index.js and crypto/index.mjs, wherever it lives. */
 const OUR_GLUE = [new URL('../../index.js', import.meta.url).href, new URL('../../crypto/index.mjs', import.meta.url).href]
@@ -33,7 +36,7 @@ function ownCategory({ functionName, url }) {
   if (url.startsWith('wasm://') || WASM_URLS.some((part) => url.includes(part))) return 'wasm'
   if (url.includes('/cojson/dist/jsonStringify.js')) return 'JSON'
   if (TRANSPORT_URLS.some((part) => url.includes(part)) || TRANSPORT_NODE.test(url)) return 'transport'
-  if (url.startsWith('node:')) return null
+  if (url.startsWith('node:') || CALLERS_URLS.some((part) => url.includes(part))) return null
   if (url.includes('/cojson/dist/')) return 'cojson'
   return 'other'
 }

@@ -61,6 +61,16 @@ export function printReport({ sizes, summaries, results }) {
     ]),
   )
 
+  console.log('\n## Worker CPU time against the reference (reference CPU / setup CPU; steadier than wall time on a shared machine)\n')
+  table(
+    ['workload', 'A/A', ...SETUPS.filter((s) => s.name !== REFERENCE).map((s) => `${s.label} / ref`)],
+    summaries.map(({ workload, medians }) => [
+      workload.describe(sizes),
+      fmtRatio(medians[REFERENCE].cpuMs / medians[REFERENCE_AGAIN].cpuMs),
+      ...SETUPS.filter((s) => s.name !== REFERENCE).map((s) => fmtRatio(medians[REFERENCE].cpuMs / medians[s.name].cpuMs)),
+    ]),
+  )
+
   console.log('\n## Worker process: CPU time (user + system, all threads) and event-loop utilisation, medians\n')
   table(
     ['workload', ...SETUPS.flatMap((s) => [`${s.label} CPU ms`, 'ELU'])],

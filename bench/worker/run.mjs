@@ -44,6 +44,7 @@ async function main(config) {
 
   const started = Date.now()
   console.log(`# cojson-native worker benchmark${config.quick ? ' (quick mode)' : ''}`)
+  const loadAtStart = os.loadavg()[0]
   console.log(`\nNode ${process.version}, ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} CPUs, ${os.platform()} ${os.arch()}; ${config.rounds} rounds`)
 
   const server = await startSyncServer()
@@ -90,7 +91,8 @@ async function main(config) {
     const summaries = summariseAll(workloads, results)
     printReport({ sizes: config.sizes, summaries, results })
     const seconds = (Date.now() - started) / 1000
-    console.log(`\nfull run: ${seconds.toFixed(0)} s`)
+    const load = { start: loadAtStart, end: os.loadavg()[0] }
+    console.log(`\nfull run: ${seconds.toFixed(0)} s; load average (1 min) ${load.start.toFixed(1)} at the start, ${load.end.toFixed(1)} at the end`)
     if (config.writeResults) {
       const raw = {
         node: process.version,
@@ -98,6 +100,7 @@ async function main(config) {
         cpus: os.cpus().length,
         config,
         seconds,
+        load,
         results,
         summaries: summaries.map(({ workload, medians, ratios }) => ({ workload: workload.name, medians, ratios })),
       }
