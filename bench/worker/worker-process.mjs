@@ -60,11 +60,11 @@ async function main() {
     inbox: started.experimental.inbox,
     params: init.params,
   })
-  const stopProfiler = init.profile ? await startProfiler() : undefined
   const go = nextMessage('go')
   process.send({ type: 'ready', info: state.info ?? {}, addons: loadedAddons() })
   await go
 
+  const stopProfiler = init.profile ? await startProfiler() : undefined
   const cpuStart = process.cpuUsage()
   const eluStart = performance.eventLoopUtilization()
   if (workload.selfTimed) {
