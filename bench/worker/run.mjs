@@ -21,6 +21,7 @@ import { readConfig } from './config.mjs'
 import { printReport, summariseAll } from './report.mjs'
 import { runWorker } from './run-worker.mjs'
 import { SETUPS, TIMED_SETUPS } from './setups.mjs'
+import { CONNECTION } from './workloads/client-side.mjs'
 import { loadWorkload } from './workloads/index.mjs'
 
 const ROOT = new URL('../../', import.meta.url)
@@ -50,13 +51,13 @@ async function main(config) {
   const server = await startSyncServer()
   const cleanups = [() => server.close()]
   try {
-    const author = await createClient(server.url, 'bench author')
+    const author = await createClient(server.url, 'bench author', CONNECTION)
     cleanups.push(() => author.shutdown())
     const ctx = {
       syncServer: server.url,
       sizes: config.sizes,
       author: author.account,
-      loader: await createWorkerAccount(server.url, 'bench loader'),
+      loader: await createWorkerAccount(server.url, 'bench loader', CONNECTION),
     }
     if (config.profileDir) mkdirSync(config.profileDir, { recursive: true })
     const workloads = await Promise.all(config.workloads.map(loadWorkload))

@@ -4,6 +4,13 @@
 import { createClient, createWorkerAccount } from '../../../demo/accounts.mjs'
 import { startSyncServer } from '../../../demo/sync-server.mjs'
 import { coreReport } from '../digest.mjs'
+
+/**
+ * The bench's client connections: on a shared 2-core machine this process
+ * can go longer than cojson-transport-ws's 10 s without handling the
+ * server's ping, which would drop the connection mid-run.
+ */
+export const CONNECTION = { pingTimeoutMs: 120_000 }
 import { waitForSessions } from '../sync-wait.mjs'
 
 /** Runs `task(i)` for i in [0, count), at most `limit` at a time; rejects on the first failure. */
@@ -46,8 +53,8 @@ export function sameAsClient(what, worker, client) {
 export async function freshServer() {
   const server = await startSyncServer()
   try {
-    const credentials = await createWorkerAccount(server.url, 'bench worker')
-    const client = await createClient(server.url, 'bench client')
+    const credentials = await createWorkerAccount(server.url, 'bench worker', CONNECTION)
+    const client = await createClient(server.url, 'bench client', CONNECTION)
     return { server, credentials, client }
   } catch (error) {
     await server.close()
