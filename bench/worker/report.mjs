@@ -100,7 +100,7 @@ export function printReport({ sizes, summaries, results }) {
       SETUPS.filter((s) => results[workload.name][s.name].profile).map((s) => {
         const profile = results[workload.name][s.name].profile
         const share = shares(profile)
-        return [s.label, fmtMs(profile.totalMs), ...CATEGORIES.map((c) => percent(share[c])), fmtRatio(ceiling(profile)?.speedup)]
+        return [s.label, fmtMs(profile.totalMs), ...CATEGORIES.map((c) => percent(share[c])), s.addon ? fmtRatio(ceiling(profile)?.speedup) : '—']
       }),
     )
   }
