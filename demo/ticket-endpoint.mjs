@@ -19,7 +19,8 @@ export function defineBookTicket({ url, workerId }) {
   })
 }
 
-function readBody(req) {
+/** The body of an HTTP request as text; destroys the request past 1 MiB. */
+export function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = []
     let size = 0
