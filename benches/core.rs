@@ -8,33 +8,16 @@
 use cojson_native::core::header::Header;
 use cojson_native::core::keys::{KeySecret, SealerSecret, Signature, SignerId, SignerSecret};
 use cojson_native::core::signature_batch::{verify_batch, BatchItem};
-use cojson_native::core::transaction::{self, Kind, Transaction, TransactionSink};
+use cojson_native::core::transaction::{self, Transaction, TransactionSink};
 use cojson_native::core::{base58, ed25519, hash, seal, x25519, xsalsa20};
+use collected::{batch_text, Collected};
 use std::hint::black_box;
 use std::time::Instant;
 
-/// A received batch's destination: its text and one entry per transaction,
-/// as a session log stores them.
-#[derive(Default)]
-struct Stored {
-    text: String,
-    entries: Vec<(usize, Kind)>,
-}
-
-impl TransactionSink for Stored {
-    fn text(&mut self) -> &mut String {
-        &mut self.text
-    }
-
-    fn finish(&mut self, kind: Kind, _size: usize) {
-        self.entries.push((self.text.len(), kind));
-    }
-
-    fn discard(&mut self) {
-        self.text.clear();
-        self.entries.clear();
-    }
-}
+// The sink that keeps received transactions in memory, as the tests use it.
+#[allow(dead_code)]
+#[path = "../tests/support/collected.rs"]
+mod collected;
 
 struct Bench {
     quick: bool,
@@ -190,21 +173,14 @@ fn main() {
             _ => Transaction::private("AAAAAAAAAAAAAAAAAAAAAAAA", "key_z1", i, Some("AAAA")),
         })
         .collect();
-    let canonical = format!(
-        "[{}]",
-        built
-            .iter()
-            .map(Transaction::json)
-            .collect::<Vec<_>>()
-            .join(",")
-    );
+    let canonical = batch_text(&built);
     let reordered = canonical.replace(r#"{"changes":"#, r#"{"privacy":"trusting","changes":"#);
     let reordered = reordered.replace(r#","privacy":"trusting"}"#, "}");
-    let mut stored = Stored::default();
+    let mut stored = Collected::default();
     for batch in [&canonical, &reordered] {
         stored.discard();
         let parsed = transaction::parse_batch_into(batch, &mut stored);
-        assert!(parsed.is_ok() && stored.entries.len() == 10, "{batch}");
+        assert!(parsed.is_ok() && stored.items.len() == 10, "{batch}");
     }
     b.run("received batch of 10 (canonical)", || {
         stored.discard();

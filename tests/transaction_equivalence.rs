@@ -20,7 +20,7 @@ mod oracle;
 mod rng;
 
 use cojson_native::core::transaction::TxError;
-use collected::{parse_batch, parse_general, scan, summarise, Collected};
+use collected::{batch_text, parse_batch, parse_general, scan, summarise, Collected};
 use rng::Rng;
 
 /// Values that are not strings and not containers.
@@ -321,14 +321,7 @@ fn same_result(json: &str, traits: &Traits) {
             assert_eq!(ours.summary(), summarise(expected), "{json}");
             assert!(ours.text.len() <= json.len(), "longer: {json}");
             // Written back canonically, the batch takes the fast path.
-            let canonical = format!(
-                "[{}]",
-                expected
-                    .iter()
-                    .map(|t| t.json())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            );
+            let canonical = batch_text(expected);
             let Some(scanned) = scan(&canonical) else {
                 panic!("{canonical}")
             };

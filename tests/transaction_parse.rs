@@ -9,7 +9,7 @@ mod collected;
 
 use cojson_native::core::stable_json;
 use cojson_native::core::transaction::Transaction;
-use collected::{parse_batch, parse_general, scan, summarise};
+use collected::{batch_text, parse_batch, parse_general, scan, summarise};
 
 #[test]
 fn parse_accepts_any_key_order_and_reserialises_canonically() {
@@ -65,14 +65,7 @@ fn canonical_batches_match_built_transactions() {
         Transaction::private("AAAA", "key_z1", 12, None),
         Transaction::private("", "key_\u{e9}\"", 3, Some("AA==")),
     ];
-    let text = format!(
-        "[{}]",
-        built
-            .iter()
-            .map(Transaction::json)
-            .collect::<Vec<_>>()
-            .join(",")
-    );
+    let text = batch_text(&built);
     let scanned = scan(&text).expect("canonical");
     assert_eq!(scanned.summary(), summarise(&built));
     let general = parse_general(&text).unwrap();

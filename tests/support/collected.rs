@@ -1,6 +1,7 @@
 //! A [`TransactionSink`] that keeps parsed transactions in memory, and the
 //! three ways into it: the whole parse, the general parser alone and the
-//! canonical fast path alone.
+//! canonical fast path alone. Used by the tests, the bench and the fuzz
+//! targets of received batches.
 
 use cojson_native::core::transaction::{
     self, canonical, wire, Kind, Transaction, TransactionSink, TxError,
@@ -53,6 +54,13 @@ pub fn summarise(batch: &[Transaction<'_>]) -> Summary {
         .iter()
         .map(|t| (t.json().to_owned(), t.kind(), t.size()))
         .collect()
+}
+
+/// The batch of `transactions` as cojson sends it: their canonical texts in
+/// a JSON array, without whitespace.
+pub fn batch_text(transactions: &[Transaction<'_>]) -> String {
+    let texts: Vec<&str> = transactions.iter().map(Transaction::json).collect();
+    format!("[{}]", texts.join(","))
 }
 
 /// `transaction::parse_batch_into` into a fresh [`Collected`].
