@@ -8,7 +8,7 @@
 
 use crate::core::error::KeyError;
 use crate::core::keys::{SealerId, SealerSecret, SignerId, SignerSecret};
-use crate::core::{ed25519, x25519};
+use crate::core::{base58, ed25519, x25519};
 use std::fmt;
 use thiserror::Error;
 
@@ -20,8 +20,6 @@ pub const SECRET_VARIABLE: &str = "JAZZ_WORKER_SECRET";
 /// or 20 bytes (at most 28 characters); the bound leaves room and keeps work
 /// bounded.
 pub const MAX_ACCOUNT_ID_BASE58: usize = 64;
-
-const BASE58_ALPHABET: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 /// Why worker credentials were rejected. `variable` is the environment
 /// variable or option the value came from; no message contains the value.
@@ -88,7 +86,7 @@ pub fn validate_account_id(text: &str, variable: &'static str) -> Result<(), Wor
             base58.len()
         )));
     }
-    if let Some(position) = base58.chars().position(|c| !BASE58_ALPHABET.contains(c)) {
+    if let Some(position) = base58.chars().position(|c| !base58::ALPHABET.contains(c)) {
         return Err(problem(format!(
             "invalid base58 character at position {}",
             position + 4
