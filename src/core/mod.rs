@@ -28,6 +28,7 @@ pub mod session_log;
 pub mod session_map;
 pub mod signing_cache;
 pub mod stable_json;
+pub mod staged_log;
 pub mod transaction;
 pub mod worker;
 pub mod x25519;
