@@ -24,7 +24,7 @@ use crate::core::ed25519;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::keys::{KeySecret, Signature, SignerId, SignerSecret};
 use crate::core::session_log::{Appender, LogError, SessionLog, Signer};
-use crate::core::session_map::MAX_ID_BYTES;
+use crate::core::session_map::{MAX_CHANGES_BYTES, MAX_ID_BYTES};
 use crate::core::stable_json;
 use crate::core::transaction::{
     encrypt_payload, parse_batch_into, Kind, Transaction, TransactionSink, TxError,
@@ -55,6 +55,16 @@ pub enum StagedLogError {
     TooManyTransactions {
         /// The limit.
         max: u32,
+    },
+    /// `changes` of a new transaction above 1 MiB (the limit and text of
+    /// `cojson-core-napi` 0.20.7; cojson 0.18 and 0.19 check the same limit
+    /// in JS before calling). cojson's tests match this text.
+    #[error("Transaction too large to be synced: {size} bytes > {limit} bytes limit")]
+    TooLarge {
+        /// The size given, in UTF-8 bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
     },
     /// No committed transaction at this index.
     #[error("Transaction not found at index {0}")]
@@ -173,6 +183,17 @@ impl Existing<'_> {
     }
 }
 
+/// Refuses the `changes` of a new transaction above [`MAX_CHANGES_BYTES`].
+fn check_size(changes: &str) -> Result<(), StagedLogError> {
+    if changes.len() > MAX_CHANGES_BYTES {
+        return Err(StagedLogError::TooLarge {
+            size: changes.len(),
+            limit: MAX_CHANGES_BYTES,
+        });
+    }
+    Ok(())
+}
+
 fn check_id(id: &str, what: &'static str) -> Result<(), StagedLogError> {
     if id.is_empty() || id.len() > MAX_ID_BYTES || !stable_json::is_plain(id) {
         return Err(StagedLogError::Id {
@@ -238,16 +259,19 @@ impl StagedLog {
     }
 
     /// Number of staged transactions, not yet committed.
+    #[cfg(test)]
     pub fn staged_count(&self) -> usize {
         self.staged.len()
     }
 
     /// The canonical text of committed transaction `index`.
+    #[cfg(test)]
     pub fn transaction_json(&self, index: u32) -> Option<&str> {
         self.log.transaction_json(index)
     }
 
     /// The signature after the last committed transaction.
+    #[cfg(test)]
     pub fn last_signature(&self) -> Option<&str> {
         self.log.last_signature()
     }
@@ -308,7 +332,8 @@ impl StagedLog {
     }
 
     /// Appends a trusting transaction made here and signs it with
-    /// `signer_secret` (`signerSecret_z…`). Returns the signature.
+    /// `signer_secret` (`signerSecret_z…`). Returns the signature. `changes`
+    /// may have at most 1 MiB.
     pub fn add_new_trusting(
         &mut self,
         changes: &str,
@@ -316,6 +341,7 @@ impl StagedLog {
         made_at: u64,
         meta: Option<&str>,
     ) -> Result<Box<str>, StagedLogError> {
+        check_size(changes)?;
         let secret = SignerSecret::parse(signer_secret)?;
         let transaction = Transaction::trusting(changes, made_at, meta);
         Ok(self.log.append_own(transaction, &secret, NO_CHECKPOINTS)?)
@@ -323,7 +349,8 @@ impl StagedLog {
 
     /// Encrypts `changes` (and `meta`) with `key_secret`, appends the private
     /// transaction naming `key_id`, and signs it. Returns
-    /// `{"signature":…,"encrypted_changes":…,"meta"?:…}` as JSON.
+    /// `{"signature":…,"encrypted_changes":…,"meta"?:…}` as JSON. `changes`
+    /// may have at most 1 MiB.
     pub fn add_new_private(
         &mut self,
         changes: &str,
@@ -333,6 +360,7 @@ impl StagedLog {
         made_at: u64,
         meta: Option<&str>,
     ) -> Result<String, StagedLogError> {
+        check_size(changes)?;
         let key = KeySecret::parse(key_secret)?;
         let secret = SignerSecret::parse(signer_secret)?;
         let nonce = self.log.nonce_material(self.log.count());

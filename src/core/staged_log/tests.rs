@@ -261,11 +261,27 @@ fn ids_keys_and_indexes() {
         Err(StagedLogError::Key(_))
     ));
     let before = log.clone();
+    // Changes up to 1 MiB, as cojson checks them.
+    let big = "x".repeat(MAX_CHANGES_BYTES + 1);
+    assert_eq!(
+        log.add_new_trusting(&big, &secret_text(5), 1, None)
+            .unwrap_err()
+            .to_string(),
+        "Transaction too large to be synced: 1048577 bytes > 1048576 bytes limit"
+    );
+    assert!(log
+        .add_new_private(&big, &secret_text(5), &key_text(9), "key_z1", 1, None)
+        .is_err());
+    assert!(log
+        .add_new_trusting(&big[1..], &secret_text(5), 1, Some(&big))
+        .is_ok());
+    let before_count = log.count();
     assert!(log.add_new_trusting("[]", "nope", 1, None).is_err());
     assert!(log
         .add_new_private("[]", &secret_text(5), "nope", "key_z1", 1, None)
         .is_err());
-    assert_eq!(log.count(), before.count());
+    assert_eq!(log.count(), before_count);
+    assert_eq!(before.count() + 1, before_count);
 }
 
 #[test]
