@@ -27,7 +27,7 @@ use crate::core::session_log::{Appender, LogError, SessionLog, Signer};
 use crate::core::session_map::{MAX_CHANGES_BYTES, MAX_ID_BYTES};
 use crate::core::stable_json;
 use crate::core::transaction::{
-    encrypt_payload, parse_batch_into, Kind, Transaction, TransactionSink, TxError,
+    encrypt_payload, parse_batch_into, write_trusting, Kind, Transaction, TransactionSink, TxError,
 };
 
 mod staging;
@@ -147,15 +147,10 @@ pub enum Existing<'a> {
 }
 
 impl Existing<'_> {
-    /// Appends the transaction's canonical text with `made_at`.
+    /// Appends the transaction's canonical text with `made_at`. A private
+    /// transaction's values are written as given, so that the parser that
+    /// reads the text back refuses them as it refuses a received batch.
     fn write(&self, made_at: u64, out: &mut String) {
-        let optional_meta = |out: &mut String, meta: Option<&str>| {
-            if let Some(meta) = meta {
-                out.push_str(",\"meta\":");
-                stable_json::push_string(out, meta);
-            }
-        };
-        let made_at = made_at.to_string();
         match *self {
             Existing::Private {
                 encrypted_changes,
@@ -167,18 +162,14 @@ impl Existing<'_> {
                 out.push_str(",\"keyUsed\":");
                 stable_json::push_string(out, key_used);
                 out.push_str(",\"madeAt\":");
-                out.push_str(&made_at);
-                optional_meta(out, meta);
+                out.push_str(&made_at.to_string());
+                if let Some(meta) = meta {
+                    out.push_str(",\"meta\":");
+                    stable_json::push_string(out, meta);
+                }
                 out.push_str(",\"privacy\":\"private\"}");
             }
-            Existing::Trusting { changes, meta } => {
-                out.push_str("{\"changes\":");
-                stable_json::push_string(out, changes);
-                out.push_str(",\"madeAt\":");
-                out.push_str(&made_at);
-                optional_meta(out, meta);
-                out.push_str(",\"privacy\":\"trusting\"}");
-            }
+            Existing::Trusting { changes, meta } => write_trusting(out, changes, made_at, meta),
         }
     }
 }
