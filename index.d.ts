@@ -116,6 +116,72 @@ export declare class NativeCryptoEngine {
 }
 
 /**
+ * The transactions of one session of a CoValue, their running hash and
+ * last signature. Drop-in for the `SessionLog` of `cojson-core-napi`
+ * 0.18.x–0.20.7 (cojson 0.18 to 0.20.7), with `SessionMap`'s checks on
+ * top: ids, keys and signatures are parsed up front, received transactions
+ * must be canonical, and a failed call changes nothing.
+ */
+export declare class SessionLog {
+  /**
+   * An empty log of session `sessionId` of CoValue `coId`. `signerId`
+   * (`signer_z…`) is the key received transactions must be signed by;
+   * without it only `skipVerify` additions succeed. Throws on an invalid
+   * id or signer id.
+   */
+  constructor(coId: string, sessionId: string, signerId?: string | undefined | null)
+  /** An independent copy: committed and staged transactions alike. */
+  clone(): SessionLog
+  /**
+   * Adds received transactions, each one's canonical JSON (cojson's
+   * `stableStringify`), signed by `newSignatureStr`; unless `skipVerify`,
+   * the signature must sign the session hash after them. Throws on any
+   * failure and then changes nothing. (cojson 0.18, 0.19.)
+   */
+  tryAdd(transactionsJson: Array<string>, newSignatureStr: string, skipVerify: boolean): void
+  /**
+   * Encrypts `changesJson` (and `meta`) with `encryptionKey`, appends the
+   * private transaction naming `keyId`, and signs it with `signerSecret`.
+   * Returns `{"signature":…,"encrypted_changes":…,"meta"?:…}` as JSON.
+   */
+  addNewPrivateTransaction(changesJson: string, signerSecret: string, encryptionKey: string, keyId: string, madeAt: number, meta?: string | undefined | null): string
+  /**
+   * Appends a trusting transaction and signs it with `signerSecret`.
+   * Returns the signature (`signature_z…`).
+   */
+  addNewTrustingTransaction(changesJson: string, signerSecret: string, madeAt: number, meta?: string | undefined | null): string
+  /**
+   * Stages a received private transaction; it is committed by the next
+   * `commitTransactions`. If it is refused (or an argument is wrong), the
+   * whole staged batch is discarded. (cojson 0.20.0–0.20.7.)
+   */
+  addExistingPrivateTransaction(encryptedChanges: string, keyUsed: string, madeAt: number, meta?: string | undefined | null): void
+  /**
+   * Stages a received trusting transaction, as
+   * `addExistingPrivateTransaction` does.
+   */
+  addExistingTrustingTransaction(changes: string, madeAt: number, meta?: string | undefined | null): void
+  /**
+   * Commits the staged transactions under `newSignatureStr`; unless
+   * `skipValidate`, the signature must sign the session hash after them.
+   * The staging area is empty afterwards; on failure nothing was
+   * committed. (cojson 0.20.0–0.20.7.)
+   */
+  commitTransactions(newSignatureStr: string, skipValidate: boolean): void
+  /**
+   * The changes of transaction `txIndex`: decrypted with `encryptionKey`
+   * if private, as stored if trusting. Throws if there is no such
+   * transaction or it does not decrypt to UTF-8.
+   */
+  decryptNextTransactionChangesJson(txIndex: number, encryptionKey: string): string
+  /**
+   * The meta of transaction `txIndex`, decrypted if private; `null` if it
+   * has none.
+   */
+  decryptNextTransactionMetaJson(txIndex: number, encryptionKey: string): string | null
+}
+
+/**
  * The transaction log of one CoValue: header, sessions, signatures and
  * known state. Drop-in for `cojson-core-napi`'s `SessionMap`, except that a
  * session, CoValue or key id holding a lone UTF-16 surrogate throws

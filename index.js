@@ -864,6 +864,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Blake3Hasher = nativeBinding.Blake3Hasher
 module.exports.NativeCryptoEngine = nativeBinding.NativeCryptoEngine
+module.exports.SessionLog = nativeBinding.SessionLog
 module.exports.SessionMap = nativeBinding.SessionMap
 module.exports.WorkerHandle = nativeBinding.WorkerHandle
 module.exports.blake3HashOnce = nativeBinding.blake3HashOnce

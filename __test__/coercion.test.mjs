@@ -186,6 +186,7 @@ for (const [loader, lib] of LOADERS) {
 /** Constructor arguments that would succeed with `new`. */
 const CONSTRUCTIBLE = {
   SessionMap: [coId, headerJson],
+  SessionLog: ['co_zx', 'co_zx_session_zy'],
   Blake3Hasher: [],
   NativeCryptoEngine: [16],
   WorkerHandle: [{ accountID: account, accountSecret: agentSecret }],

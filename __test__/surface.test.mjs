@@ -1,6 +1,8 @@
-// The drop-in surface: every export of cojson-core-napi@0.20.19 exists here
-// with the same kind, and its TypeScript declaration (parameter names, types,
-// return type) in our generated index.d.ts equals the reference's.
+// The drop-in surface: every export of cojson-core-napi@0.20.19, and of the
+// older generations 0.18.38, 0.19.22 and 0.20.7, exists here with the same
+// kind, and its TypeScript declaration (parameter names, types, return type)
+// in our generated index.d.ts equals the reference's (for the older
+// generations' SessionLog: is contained in ours, which serves them all).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
@@ -45,3 +47,32 @@ test('every reference declaration is ours too, exactly', () => {
     assert.deepEqual(mine.get(name), declaration, name)
   }
 })
+
+// The older generations (cojson 0.18 to 0.20.7 pin these exactly): their
+// `SessionLog` is served by one class here, so our declaration holds every
+// line of each one's; all their other declarations are ours exactly.
+const olderReferences = [
+  ['0.18.38', 'cojson-core-napi-0-18'],
+  ['0.19.22', 'cojson-core-napi-0-19'],
+  ['0.20.7', 'cojson-core-napi-0-20-7'],
+]
+
+for (const [version, alias] of olderReferences) {
+  test(`cojson-core-napi@${version}: every export exists with the same kind and declaration`, () => {
+    const older = require(alias)
+    for (const name of Object.keys(older)) {
+      assert.ok(name in ours, `missing export ${name}`)
+      assert.equal(typeof ours[name], typeof older[name], name)
+    }
+    const declared = declarations(readFileSync(require.resolve(`${alias}/index.d.ts`), 'utf8'))
+    assert.ok(declared.has('SessionLog') && declared.size >= 25, `parsed ${declared.size} declarations`)
+    for (const [name, declaration] of declared) {
+      if (name === 'SessionLog') {
+        const missing = declaration.filter((line) => !mine.get(name).includes(line))
+        assert.deepEqual(missing, [], `SessionLog lines of ${version} not in ours`)
+      } else {
+        assert.deepEqual(mine.get(name), declaration, name)
+      }
+    }
+  })
+}

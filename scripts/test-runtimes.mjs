@@ -67,7 +67,7 @@ for (const [name, binding, extra] of [
 // Constructors refuse a call without new; ids that differ only past the
 // inline buffer's cut are different sessions (issue: a cut emoji aliased them).
 for (const [name, binding] of [['index.js', native], ['raw .node', raw]]) {
-  for (const Class of [binding.SessionMap, binding.Blake3Hasher, binding.NativeCryptoEngine, binding.WorkerHandle]) {
+  for (const Class of [binding.SessionMap, binding.SessionLog, binding.Blake3Hasher, binding.NativeCryptoEngine, binding.WorkerHandle]) {
     let error = null
     try { Class() } catch (e) { error = e }
     check(name + ': ' + Class.name + ' without new throws a TypeError', error instanceof TypeError, true)
@@ -81,7 +81,7 @@ for (const [name, binding] of [['index.js', native], ['raw .node', raw]]) {
   aliasing.makeNewTrustingTransaction(b, secret, '[2]', null, 2)
   check(name + ': it reads its own transaction', JSON.parse(aliasing.getTransaction(b, 0)).changes, '[2]')
 }
-console.log('smoke ok: 23 checks and ' + members + ' wrong-receiver calls refused (index.js and raw .node)')
+console.log('smoke ok: 25 checks and ' + members + ' wrong-receiver calls refused (index.js and raw .node)')
 `
 
 function run(command, args, options = {}) {

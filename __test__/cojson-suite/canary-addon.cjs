@@ -1,7 +1,8 @@
 // The canary: the chosen addon (path in COJSON_SUITE_CANARY_BASE, set by the
-// vitest config) with `sign` replaced by a function that throws, and `SessionMap`
-// (the native transaction log, which signs and verifies inside the addon) by a
-// class whose constructor throws.
+// vitest config) with `sign` replaced by a function that throws, and the native
+// transaction logs, which sign and verify inside the addon (`SessionMap` for
+// cojson 0.20.9 and later, `SessionLog` before), by classes whose constructor
+// throws.
 // scripts/cojson-suite.mjs runs cojson's suite against it (COJSON_SUITE_CANARY=1)
 // and requires that run to FAIL with this message. If it passed, the suite would
 // not be calling the module that `cojson-core-napi` is aliased to, and a green
@@ -26,9 +27,16 @@ class SessionMap {
   }
 }
 
+class SessionLog {
+  constructor() {
+    throw canaryError('new SessionLog()')
+  }
+}
+
 // Explicit assignments so Node's CommonJS named-export detection sees every name
 // that cojson's NapiCrypto imports.
 module.exports.SessionMap = SessionMap
+module.exports.SessionLog = SessionLog
 module.exports.Blake3Hasher = base.Blake3Hasher
 module.exports.blake3HashOnce = base.blake3HashOnce
 module.exports.blake3HashOnceWithContext = base.blake3HashOnceWithContext

@@ -1,14 +1,17 @@
 // Runs before every test file of cojson's suite (before cojson's own setup.ts).
-// It fails the file unless the crypto the tests will get is cojson's NapiCrypto
-// on the addon chosen by COJSON_SUITE_ADDON (see addon-targets.mjs).
+// It fails the file unless the crypto the tests will get is the NapiCrypto of the
+// cojson release chosen by COJSON_SUITE_VERSION on the addon chosen by
+// COJSON_SUITE_ADDON (see addon-targets.mjs). `cojson/src/…` is that release's
+// source (aliased in the vitest config).
 import { createRequire } from "node:module";
 import * as napi from "cojson-core-napi";
 import { NapiCrypto } from "cojson/src/crypto/NapiCrypto.ts";
 import { WasmCrypto } from "cojson/src/crypto/WasmCrypto.ts";
-import { addonTargets, selectedAddon } from "./addon-targets.mjs";
+import { addonTargets, selectedAddon, selectedSuite } from "./addon-targets.mjs";
 
 const require = createRequire(import.meta.url);
 const addon = selectedAddon();
+const suite = selectedSuite();
 
 // cojson's tests use Promise.withResolvers (ES2024, Node >= 22); this package
 // supports Node >= 20, so give Node 20 the standard behaviour.
@@ -43,7 +46,10 @@ if (!((await WasmCrypto.create()) instanceof NapiCrypto)) {
 // 2. `cojson-core-napi` (as NapiCrypto imports it) is the chosen addon: the very
 //    same function objects as requiring that addon's entry directly.
 const expected = require(addon.aliasPath);
-for (const name of ["sign", "verify", "blake3HashOnce", "seal", "encrypt"]) {
+if (typeof (napi as Record<string, unknown>)[suite.logClass] !== "function") {
+  fail(`cojson-core-napi has no ${suite.logClass}, which cojson@${suite.version}'s NapiCrypto needs`);
+}
+for (const name of ["sign", "verify", "blake3HashOnce", "seal", "encrypt", suite.logClass]) {
   if ((napi as Record<string, unknown>)[name] !== expected[name]) {
     fail(`cojson-core-napi.${name} is not the one from ${addon.aliasPath}`);
   }

@@ -22,6 +22,7 @@ export function instancesOf(binding) {
     Blake3Hasher: new binding.Blake3Hasher(),
     NativeCryptoEngine: new binding.NativeCryptoEngine(),
     SessionMap: new binding.SessionMap('co_zx', HEADER, null, true),
+    SessionLog: new binding.SessionLog('co_zx', 'co_zx_session_zy'),
     WorkerHandle: new binding.WorkerHandle({ accountID: ACCOUNT, accountSecret: SECRET }),
   }
 }
@@ -78,6 +79,14 @@ export const METHOD_ARGS = {
   'SessionMap.setStreamingKnownState': () => [s],
   'SessionMap.decryptTransaction': () => [s, 0, s],
   'SessionMap.decryptTransactionMeta': () => [s, 0, s],
+  'SessionLog.tryAdd': () => [[s], s, true],
+  'SessionLog.addNewPrivateTransaction': () => [s, s, s, s, 0, null],
+  'SessionLog.addNewTrustingTransaction': () => [s, s, 0, null],
+  'SessionLog.addExistingPrivateTransaction': () => [s, s, 0, null],
+  'SessionLog.addExistingTrustingTransaction': () => [s, 0, null],
+  'SessionLog.commitTransactions': () => [s, true],
+  'SessionLog.decryptNextTransactionChangesJson': () => [0, s],
+  'SessionLog.decryptNextTransactionMetaJson': () => [0, s],
 }
 
 /** The arguments to call `Class.member` with: from METHOD_ARGS, none for the rest (checked by `declaredArities`). */
@@ -166,6 +175,9 @@ export function genuineInstancesWork(binding) {
   const b = Array.from(binding.blake3HashOnce(new Uint8Array([1, 2, 3]))).join(',')
   expect('clone() hashes', a === b)
   expect('SessionMap works', live.SessionMap.getHeader().length > 0)
+  const log = live.SessionLog.clone()
+  expect('clone() is a session log', log.constructor.name === 'SessionLog')
+  expect('SessionLog works', log.addNewTrustingTransaction('[1]', 'signerSecret_z' + '4'.repeat(44), 1, null).startsWith('signature_z'))
   handle.close()
   mine.close()
   expect('isClosed', handle.isClosed === true)

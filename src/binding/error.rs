@@ -125,3 +125,23 @@ fn pending(thrown: napi::Result<()>) -> Error {
         Err(e) => e,
     }
 }
+
+/// Converts a `SessionLog` error into a JS `Error`, as [`session_map_to_js`]
+/// does: input only we reject up front (ids, keys, signatures) is
+/// `InvalidArg`, everything else keeps the reference's `GenericFailure`.
+pub fn session_log_to_js(err: crate::core::staged_log::StagedLogError) -> Error {
+    use crate::core::staged_log::StagedLogError;
+    let status = match err {
+        StagedLogError::Key(_) | StagedLogError::Crypto(_) | StagedLogError::Id { .. } => {
+            Status::InvalidArg
+        }
+        _ => Status::GenericFailure,
+    };
+    Error::new(status, err.to_string())
+}
+
+impl<T> OrThrow<T> for Result<T, crate::core::staged_log::StagedLogError> {
+    fn or_throw(self) -> napi::Result<T> {
+        self.map_err(session_log_to_js)
+    }
+}

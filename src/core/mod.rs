@@ -26,6 +26,7 @@ pub mod session_log;
 pub mod session_map;
 pub mod signature_batch;
 pub mod stable_json;
+pub mod staged_log;
 pub mod transaction;
 pub mod work_stats;
 pub mod worker_credentials;

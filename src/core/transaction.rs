@@ -26,6 +26,7 @@ mod record;
 pub mod wire;
 
 pub use error::TxError;
+pub(crate) use record::write_trusting;
 pub use record::{
     encrypt_payload, Kind, Transaction, TransactionSink, ENCRYPTED_PREFIX, MAX_MADE_AT,
 };

@@ -130,7 +130,7 @@ pub(super) fn write_private(
 }
 
 /// Appends the canonical text of a trusting transaction.
-pub(super) fn write_trusting(out: &mut String, changes: &str, made_at: u64, meta: Option<&str>) {
+pub(crate) fn write_trusting(out: &mut String, changes: &str, made_at: u64, meta: Option<&str>) {
     out.push_str("{\"changes\":");
     stable_json::push_string(out, changes);
     push_made_at(out, made_at);
