@@ -16,7 +16,14 @@ const failsWithoutUs = 'fails under this runner (vitest 4.0.16) with the referen
 
 export const excludedTests = {
   '0.20.19': [],
-  '0.20.7': [thrownString('0.20.7')],
+  '0.20.7': [
+    thrownString('0.20.7'),
+    {
+      test: 'sync state persistence synced coValues are removed from storage',
+      reason:
+        'a timing race in the test itself: run alone on the reference cojson-core-napi 0.20.7 it failed 2 of 4 times, and under load it can fail all three tries on either addon; it checks storage bookkeeping, not crypto',
+    },
+  ],
   '0.19.22': [thrownString('0.19.22')],
   '0.18.38': [
     thrownString('0.18.38'),
