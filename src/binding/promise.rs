@@ -3,14 +3,15 @@
 //!
 //! napi-rs's `JsDeferred` (behind `#[napi] async fn` and `spawn_future`)
 //! creates a threadsafe function, and with it a libuv handle and a cleanup
-//! hook, for every promise, and closes them when it settles: about three
-//! times the JS-thread time per call of the libuv `AsyncTask` this replaced.
-//! Here each environment has one threadsafe function, made on its first
-//! async call: a settled job posts a closure to it, and libuv wakes the JS
-//! thread once for however many are waiting. It holds the event loop open
-//! only while some promise of its environment is pending (napi's ref count
-//! of the function follows that number), so a pending promise keeps the
-//! process alive and an idle addon does not.
+//! hook, for every promise, and closes them when it settles. Here each
+//! environment has one threadsafe function, made on its first async call: a
+//! settled job posts a closure to it, and libuv wakes the JS thread once for
+//! however many are waiting. With 64 calls in flight that saves 1 to 3 µs of
+//! JS-thread CPU per call (measured per thread: `sealAsync` 2.5 against 3.8
+//! to 5.8 µs, `verifyAsync` 4.5 against 5.7 to 7.4 µs). It holds the event
+//! loop open only while some promise of its environment is pending (napi's
+//! ref count of the function follows that number), so a pending promise
+//! keeps the process alive and an idle addon does not.
 //!
 //! When the environment is torn down (a worker terminated mid-flight), its
 //! cleanup hook aborts the threadsafe function before Node finalizes it, and
