@@ -2,10 +2,11 @@
 //! thread and off libuv's thread pool (which file system, DNS and zlib work
 //! share, four threads by default).
 //!
-//! Each operation is a [`Job`] that owns its inputs: the synchronous export
-//! builds it and calls [`Job::run`] at once, its `*Async` twin builds the same
-//! job and passes it to [`start`], which returns a promise and runs the job
-//! on a runtime thread. Both give the same result and the same errors.
+//! Each operation is a [`Job`] holding its inputs: the synchronous export
+//! builds it over the borrowed arguments and calls [`Job::run`] at once, its
+//! `*Async` twin builds it over copies and passes it to [`start`], which
+//! returns a promise and runs the job on a runtime thread. Both give the same
+//! result and the same errors.
 //!
 //! The runtime is napi-rs's (feature `tokio_rt`): one per process (per loaded
 //! addon file), a multi-thread tokio runtime with one worker thread per
