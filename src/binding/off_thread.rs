@@ -11,7 +11,9 @@
 //! The runtime is napi-rs's (feature `tokio_rt`): one per process (per loaded
 //! addon file), a multi-thread tokio runtime with one worker thread per
 //! available CPU (`std::thread::available_parallelism`, at least 1; the
-//! `TOKIO_WORKER_THREADS` variable overrides it). napi-rs starts it when the
+//! `TOKIO_WORKER_THREADS` variable overrides it, and tokio aborts the process
+//! when the addon loads if that is set to anything but a positive integer,
+//! as it does for every napi-rs addon with tokio). napi-rs starts it when the
 //! addon is loaded into the first Node environment (main thread or worker)
 //! and shuts it down when the last such environment is torn down, without
 //! waiting for jobs in flight; a later load starts a new one. A job runs to
