@@ -467,10 +467,12 @@ export declare function newX25519PrivateKey(): Uint8Array
 export declare function seal(message: Uint8Array, senderSecret: string, recipientId: string, nonceMaterial: Uint8Array): Uint8Array
 
 /**
- * `seal` on the thread pool: resolves to the box sealed from `senderSecret`
- * (`sealerSecret_z…`) to `recipientId` (`sealer_z…`).
+ * `seal` off the event loop, on the addon's own threads (not libuv's pool):
+ * resolves to the same box, rejects with the error `seal` throws. The
+ * arguments are copied before it returns. With `signal` (an `AbortSignal`),
+ * rejects with an `AbortError` if it aborts before the work started.
  */
-export declare function sealAsync(message: Uint8Array, senderSecret: string, recipientId: string, nonceMaterial: Uint8Array): Promise<Uint8Array>
+export declare function sealAsync(message: Uint8Array, senderSecret: string, recipientId: string, nonceMaterial: Uint8Array, signal?: AbortSignal | undefined | null): Promise<Uint8Array>
 
 /**
  * Seals `message` to a group's `sealer_z…` with an ephemeral sender key.
@@ -492,10 +494,13 @@ export declare function shortHash(value: string): string
 export declare function sign(message: Uint8Array, secret: Uint8Array): string
 
 /**
- * `sign` on the thread pool: resolves to the `signature_z…` of `message`
- * under a `signerSecret_z…` given as UTF-8 bytes.
+ * `sign` off the event loop, on the addon's own threads (not libuv's pool):
+ * resolves to the same `signature_z…`, rejects with the error `sign` throws.
+ * Both arguments are copied before it returns. With `signal` (an
+ * `AbortSignal`), rejects with an `AbortError` if it aborts before the work
+ * started.
  */
-export declare function signAsync(message: Uint8Array, secret: Uint8Array): Promise<string>
+export declare function signAsync(message: Uint8Array, secret: Uint8Array, signal?: AbortSignal | undefined | null): Promise<string>
 
 /**
  * One signature to check: `signature` (`signature_z…`) over `message` by
@@ -517,10 +522,13 @@ export interface SignatureToVerify {
 export declare function unseal(sealedMessage: Uint8Array, recipientSecret: string, senderId: string, nonceMaterial: Uint8Array): Uint8Array
 
 /**
- * `unseal` on the thread pool: resolves to the opened message; rejects with
- * "Wrong tag" when the key, sender or nonce material does not match.
+ * `unseal` off the event loop, on the addon's own threads (not libuv's
+ * pool): resolves to the opened message, rejects with the error `unseal`
+ * throws ("Wrong tag" when anything does not match). The arguments are
+ * copied before it returns. With `signal` (an `AbortSignal`), rejects with
+ * an `AbortError` if it aborts before the work started.
  */
-export declare function unsealAsync(sealedMessage: Uint8Array, recipientSecret: string, senderId: string, nonceMaterial: Uint8Array): Promise<Uint8Array>
+export declare function unsealAsync(sealedMessage: Uint8Array, recipientSecret: string, senderId: string, nonceMaterial: Uint8Array, signal?: AbortSignal | undefined | null): Promise<Uint8Array>
 
 /** Opens a blob made by `sealForGroup` with the group's `sealerSecret_z…`. */
 export declare function unsealForGroup(sealedMessage: Uint8Array, recipientSecret: string, nonceMaterial: Uint8Array): Uint8Array
@@ -533,10 +541,13 @@ export declare function unsealForGroup(sealedMessage: Uint8Array, recipientSecre
 export declare function verify(signature: Uint8Array, message: Uint8Array, id: Uint8Array): boolean
 
 /**
- * `verify` on the thread pool: resolves to whether a `signature_z…` over
- * `message` by a `signer_z…` (both UTF-8 bytes) verifies.
+ * `verify` off the event loop, on the addon's own threads (not libuv's
+ * pool): resolves to the same boolean, rejects with the error `verify`
+ * throws. The arguments are copied before it returns. With `signal` (an
+ * `AbortSignal`), rejects with an `AbortError` if it aborts before the work
+ * started.
  */
-export declare function verifyAsync(signature: Uint8Array, message: Uint8Array, id: Uint8Array): Promise<boolean>
+export declare function verifyAsync(signature: Uint8Array, message: Uint8Array, id: Uint8Array, signal?: AbortSignal | undefined | null): Promise<boolean>
 
 /**
  * Verifies many signatures at once. Returns one boolean per item, in order:
@@ -550,12 +561,14 @@ export declare function verifyAsync(signature: Uint8Array, message: Uint8Array, 
 export declare function verifyBatch(items: Array<SignatureToVerify>): Array<boolean>
 
 /**
- * `verifyBatch` on the libuv thread pool: the event loop stays free while
- * the signatures are checked. Items are parsed and their messages copied
- * before it returns, so a malformed item throws at once and later changes
- * to the messages do not matter. Resolves to one boolean per item.
+ * `verifyBatch` off the event loop, on the addon's own threads (not libuv's
+ * pool). Items are parsed and their messages copied before it returns, so a
+ * malformed item throws at once and later changes to the messages do not
+ * matter. Resolves to one boolean per item. With `signal` (an
+ * `AbortSignal`), rejects with an `AbortError` if it aborts before the work
+ * started.
  */
-export declare function verifyBatchAsync(items: Array<SignatureToVerify>): Promise<Array<boolean>>
+export declare function verifyBatchAsync(items: Array<SignatureToVerify>, signal?: AbortSignal | undefined | null): Promise<Array<boolean>>
 
 /**
  * Where a `WorkerHandle` takes its credentials from. Each value missing here

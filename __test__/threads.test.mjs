@@ -1,10 +1,13 @@
 // Concurrency: the addon loads and works in 16 worker threads at once. Every
 // worker runs a mix of operations on its own inputs; the expected results are
 // computed on the main thread with the reference package (and our own
-// round trips for the randomized sealing).
+// round trips for the randomized sealing). Workers terminated in the middle
+// of native work, sync or async, leave the process healthy and able to exit.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { Worker } from 'node:worker_threads'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { base58 } from '@scure/base'
 import { ours, ref, utf8, hex, generator } from './helpers/common.mjs'
 import { sessionFixture } from './helpers/fuzz-values.mjs'
@@ -127,3 +130,16 @@ test('terminating workers in the middle of native work leaves the process health
   assert.equal(matched, 3)
   assert.equal(ours.shortHash('still here'), ref.shortHash('still here'))
 })
+
+for (const mode of ['main', 'workers-only']) {
+  test(`workers terminated while their async calls are in flight (addon ${mode === 'main' ? 'also on the main thread' : 'in workers only'}): later calls work and the process exits by itself`, { timeout: 180_000 }, () => {
+    const child = fileURLToPath(new URL('./helpers/async-workers-child.mjs', import.meta.url))
+    const result = spawnSync(process.execPath, [child, mode], { encoding: 'utf8', timeout: 150_000 })
+    assert.equal(result.signal, null, `the process did not exit by itself (killed by ${result.signal}): ${result.stderr}`)
+    assert.equal(result.status, 0, result.stderr)
+    const { workerMismatches, mainMismatches, mainChecked } = JSON.parse(result.stdout)
+    assert.deepEqual(workerMismatches, [])
+    assert.deepEqual(mainMismatches, [])
+    assert.equal(mainChecked, mode === 'main' ? 6 : 0)
+  })
+}

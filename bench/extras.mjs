@@ -6,10 +6,11 @@
 //   signature per batch (which sends its chunk to single verification).
 // - async: wall time per operation for N operations, run as (a) N
 //   synchronous calls, (b) N promises in flight at once. (b) spreads over
-//   the libuv pool (4 threads by default, bounded by the cores) and keeps the
-//   event loop free, at the cost of one hop (~15 µs) per call. We also report
-//   the event-loop blocking time: sync blocks for the whole run, async only
-//   for the submission.
+//   the addon's tokio threads (one per CPU) and keeps the event loop free,
+//   at the cost of one hop per call. We also report the event-loop blocking
+//   time: sync blocks for the whole run, async only for the submission.
+//   bench/async-pool.mjs measures the async variants against libuv's pool
+//   when file reads and zlib keep that pool busy.
 
 import { randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'

@@ -1,15 +1,18 @@
 //! Binds `verifyBatch` and `verifyBatchAsync`: many Ed25519 signatures
 //! checked at once (see [`crate::core::signature_batch`] for the method and its
 //! one caveat). Both take their items through [`SignatureBatchArg`], which
-//! parses ids and copies messages as it reads them, and verify with
-//! [`verify_items`].
+//! parses ids and copies messages as it reads them, and run a
+//! [`VerifyBatchJob`].
 
+use crate::binding::abort_signal::SignalArg;
 use crate::binding::batch_arg::{OwnedItem, SignatureBatchArg};
+use crate::binding::bytes::Uint8Array;
 use crate::binding::error::OrThrow;
+use crate::binding::off_thread::{self, Job};
 use crate::binding::text_arg::Text;
 use crate::core::signature_batch::{self as batch, BatchItem};
-use napi::bindgen_prelude::AsyncTask;
-use napi::{Env, Result, Task};
+use napi::bindgen_prelude::PromiseRaw;
+use napi::{Env, Result};
 use napi_derive::napi;
 
 /// One signature to check: `signature` (`signature_z…`) over `message` by
@@ -23,17 +26,22 @@ pub struct SignatureToVerify {
     #[napi(ts_type = "string")]
     pub signature: Text,
     /// The signed bytes.
-    pub message: napi::bindgen_prelude::Uint8Array,
+    pub message: Uint8Array,
     /// A `signer_z…`.
     #[napi(ts_type = "string")]
     pub signer_id: Text,
 }
 
-/// The verdicts of parsed items: what `verifyBatch` returns and what
-/// `verifyBatchAsync` computes on the pool.
-fn verify_items(items: &[OwnedItem]) -> Result<Vec<bool>> {
-    let batch: Vec<BatchItem<'_>> = items.iter().map(BatchItem::of).collect();
-    batch::verify_batch(&batch).or_throw()
+/// `verifyBatch`: the verdicts of parsed items, in order.
+pub struct VerifyBatchJob(Vec<OwnedItem>);
+
+impl Job for VerifyBatchJob {
+    type Output = Vec<bool>;
+
+    fn run(&self) -> Result<Vec<bool>> {
+        let batch: Vec<BatchItem<'_>> = self.0.iter().map(BatchItem::of).collect();
+        batch::verify_batch(&batch).or_throw()
+    }
 }
 
 /// Verifies many signatures at once. Returns one boolean per item, in order:
@@ -47,33 +55,20 @@ fn verify_items(items: &[OwnedItem]) -> Result<Vec<bool>> {
 pub fn verify_batch(
     #[napi(ts_arg_type = "Array<SignatureToVerify>")] items: SignatureBatchArg,
 ) -> Result<Vec<bool>> {
-    verify_items(&items.0)
+    VerifyBatchJob(items.0).run()
 }
 
-/// The work of `verifyBatchAsync`, run on the libuv thread pool.
-pub struct VerifyBatchTask(Vec<OwnedItem>);
-
-#[napi]
-impl Task for VerifyBatchTask {
-    type Output = Vec<bool>;
-    type JsValue = Vec<bool>;
-
-    fn compute(&mut self) -> Result<Vec<bool>> {
-        verify_items(&self.0)
-    }
-
-    fn resolve(&mut self, _env: Env, output: Vec<bool>) -> Result<Vec<bool>> {
-        Ok(output)
-    }
-}
-
-/// `verifyBatch` on the libuv thread pool: the event loop stays free while
-/// the signatures are checked. Items are parsed and their messages copied
-/// before it returns, so a malformed item throws at once and later changes
-/// to the messages do not matter. Resolves to one boolean per item.
+/// `verifyBatch` off the event loop, on the addon's own threads (not libuv's
+/// pool). Items are parsed and their messages copied before it returns, so a
+/// malformed item throws at once and later changes to the messages do not
+/// matter. Resolves to one boolean per item. With `signal` (an
+/// `AbortSignal`), rejects with an `AbortError` if it aborts before the work
+/// started.
 #[napi(catch_unwind)]
-pub fn verify_batch_async(
+pub fn verify_batch_async<'env>(
+    env: &'env Env,
     #[napi(ts_arg_type = "Array<SignatureToVerify>")] items: SignatureBatchArg,
-) -> AsyncTask<VerifyBatchTask> {
-    AsyncTask::new(VerifyBatchTask(items.0))
+    #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<SignalArg>,
+) -> Result<PromiseRaw<'env, Vec<bool>>> {
+    off_thread::start(env, VerifyBatchJob(items.0), signal)
 }

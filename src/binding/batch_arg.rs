@@ -19,13 +19,13 @@
 //! array-like, a proxy of an array), read element by element.
 
 use crate::binding::error::{range_error, OrThrow};
+use crate::binding::js_object::{property, type_of};
 use crate::binding::text_arg::Text;
 use crate::core::error::{CryptoError, KeyError};
 use crate::core::keys::{Signature, SignerId};
 use crate::core::signature_batch::BatchError;
 use napi::bindgen_prelude::{FromNapiValue, TypeName};
 use napi::{check_status, sys, Env, Error, Result, Status, ValueType};
-use std::ffi::CStr;
 use std::ptr;
 
 /// The most items one call takes: far beyond any batch a worker verifies
@@ -105,27 +105,6 @@ fn js_number(value: f64) -> String {
         f64::NEG_INFINITY => "-Infinity".to_owned(),
         _ => value.to_string(),
     }
-}
-
-/// The JS type of `value`. Runs no JS.
-unsafe fn type_of(env: sys::napi_env, value: sys::napi_value) -> Result<ValueType> {
-    let mut kind = 0;
-    // SAFETY: `env` and `value` are live for the current call.
-    check_status!(unsafe { sys::napi_typeof(env, value, &mut kind) })?;
-    Ok(ValueType::from(kind))
-}
-
-/// Property `name` of `object`; may run JS (a getter or a proxy trap), whose
-/// exception stays pending and is what the call throws.
-unsafe fn property(
-    env: sys::napi_env,
-    object: sys::napi_value,
-    name: &CStr,
-) -> Result<sys::napi_value> {
-    let mut value = ptr::null_mut();
-    // SAFETY: `object` is a live JS object, `name` a NUL-terminated string.
-    check_status!(unsafe { sys::napi_get_named_property(env, object, name.as_ptr(), &mut value) })?;
-    Ok(value)
 }
 
 /// How many items to read: the array's length, or an array-like's integer

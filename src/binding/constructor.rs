@@ -40,16 +40,10 @@
 //! constructor (the tests fail, `index.d.ts` changes). It cannot silently go
 //! back to the unchecked constructor.
 //!
-//! napi-rs also exports a class for each async task type (`SignTask`,
-//! `VerifyTask`, `BoxTask`, `VerifyBatchTask`: the `#[napi] impl Task`
-//! that types an async function's promise). They have no constructor, and
-//! napi-rs's stand-in throws a plain `Error` with or without `new`;
-//! [`internal_class!`] gives them one that throws a `TypeError` either way.
-//!
 //! `__test__/coercion.test.mjs` calls every exported class without `new`,
 //! through `index.js` and through the `.node` file loaded directly.
 
-use crate::binding::error::{construct_call_required, illegal_constructor};
+use crate::binding::error::construct_call_required;
 use napi::bindgen_prelude::{
     panic_to_error, CallbackInfo, FromNapiValue, JsError, MaybeTypeTag, ObjectFinalize,
 };
@@ -149,69 +143,3 @@ unsafe fn require_new(
         Err(construct_call_required(&Env::from(env), class_name))
     }
 }
-
-/// The constructor callback of a class that cannot be constructed:
-/// `TypeError` without `new` (as [`construct`]), `TypeError: Illegal
-/// constructor` (code `ERR_ILLEGAL_CONSTRUCTOR`, as Node says for its own
-/// such classes) with it.
-///
-/// # Safety
-///
-/// `env` and `info` must be the arguments the engine passed to a class
-/// constructor callback.
-pub(crate) unsafe fn refuse(
-    env: sys::napi_env,
-    info: sys::napi_callback_info,
-    class_name: &'static str,
-) -> sys::napi_value {
-    if napi::__private::___CALL_FROM_FACTORY.with(|flag| flag.get()) {
-        return ptr::null_mut();
-    }
-    // SAFETY: the caller passes this callback's own `env` and `info`.
-    let error = match unsafe { require_new(env, info, class_name) } {
-        Ok(()) => illegal_constructor(&Env::from(env)),
-        Err(error) => error,
-    };
-    // SAFETY: `env` is the current call's; a pending exception is kept.
-    unsafe { JsError::from(error).throw_into(env) };
-    ptr::null_mut()
-}
-
-/// Registers [`refuse`] as the constructor of `$type`, which napi-rs exports
-/// as class `$name` with no constructor of its own.
-macro_rules! internal_class {
-    ($type:ty, $name:literal) => {
-        const _: () = {
-            extern "C" fn constructor(
-                env: sys::napi_env,
-                info: sys::napi_callback_info,
-            ) -> sys::napi_value {
-                // SAFETY: registered below as the class constructor, so the
-                // engine passes a constructor callback's `env` and `info`.
-                unsafe { refuse(env, info, $name) }
-            }
-
-            #[cfg(all(not(test), not(target_family = "wasm")))]
-            napi::ctor::declarative::ctor! {
-                #[ctor(unsafe)]
-                fn register() {
-                    let property = napi::bindgen_prelude::Property::new();
-                    if let Ok(property) = property.with_utf8_name("constructor") {
-                        napi::__private::register_class(
-                            std::any::TypeId::of::<$type>(),
-                            None,
-                            concat!($name, "\0"),
-                            vec![property.with_ctor(constructor)],
-                            false,
-                        );
-                    }
-                }
-            }
-        };
-    };
-}
-
-internal_class!(super::async_ops::SignTask, "SignTask");
-internal_class!(super::async_ops::VerifyTask, "VerifyTask");
-internal_class!(super::async_ops::BoxTask, "BoxTask");
-internal_class!(super::batch::VerifyBatchTask, "VerifyBatchTask");

@@ -110,13 +110,6 @@ pub fn construct_call_required(env: &Env, class_name: &str) -> Error {
     pending(env.throw_type_error(&message, Some("ERR_CONSTRUCT_CALL_REQUIRED")))
 }
 
-/// Throws `TypeError: Illegal constructor` (code `ERR_ILLEGAL_CONSTRUCTOR`,
-/// as Node says for its classes that cannot be constructed) and returns the
-/// error that tells napi it is pending.
-pub fn illegal_constructor(env: &Env) -> Error {
-    pending(env.throw_type_error("Illegal constructor", Some("ERR_ILLEGAL_CONSTRUCTOR")))
-}
-
 /// The error to return after throwing: "already pending", or why the throw
 /// itself failed.
 fn pending(thrown: napi::Result<()>) -> Error {

@@ -6,7 +6,7 @@
 // exported functions look unused.
 #![cfg_attr(test, allow(dead_code))]
 
-mod async_ops;
+mod abort_signal;
 mod batch;
 mod batch_arg;
 mod bytes;
@@ -17,8 +17,11 @@ mod encryption;
 mod error;
 mod hashing;
 mod inline_text;
+mod js_object;
 mod native_crypto;
 mod number_arg;
+mod off_thread;
+mod promise;
 mod sealing;
 mod session_log;
 mod session_map;

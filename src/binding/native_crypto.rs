@@ -5,7 +5,7 @@
 //! per operation. Secret strings copied in from JS are wiped when a call
 //! returns (the cache keeps only parsed keys, wiped on eviction).
 
-use crate::binding::bytes::{to_js_bytes, Uint8Array};
+use crate::binding::bytes::{to_js_buffer, to_js_bytes, Buffer, Uint8Array};
 use crate::binding::constructor::{arg, construct};
 use crate::binding::data_object::DataObject;
 use crate::binding::error::OrThrow;
@@ -19,7 +19,7 @@ use crate::core::hash;
 use crate::core::key_store::engine::{KeyCache, DEFAULT_CAPACITY, MAX_CAPACITY};
 use crate::core::number::MAX_SAFE_INTEGER;
 use crate::core::work_stats::{Operation, WorkStats};
-use napi::bindgen_prelude::{Buffer, ToNapiValue};
+use napi::bindgen_prelude::ToNapiValue;
 use napi::{sys, Env, Result};
 use napi_derive::napi;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -206,7 +206,7 @@ impl NativeCryptoEngine {
         self.run(Operation::Encrypt, |c| {
             c.stream(&key_secret, nonce_material.as_bytes(), plaintext.as_bytes())
         })
-        .map(Buffer::from)
+        .map(to_js_buffer)
     }
 
     /// Inverse of `encrypt`: returns the plaintext as a string.
@@ -236,7 +236,7 @@ impl NativeCryptoEngine {
         self.run(Operation::Seal, |c| {
             c.seal(message.as_bytes(), &from, &to, nonce_material.as_bytes())
         })
-        .map(Buffer::from)
+        .map(to_js_buffer)
     }
 
     /// Opens a sealed message; returns the plaintext as a string. Throws
@@ -267,7 +267,7 @@ impl NativeCryptoEngine {
         self.run(Operation::SealForGroup, |c| {
             c.seal_for_group(message.as_bytes(), &to, nonce_material.as_bytes())
         })
-        .map(Buffer::from)
+        .map(to_js_buffer)
     }
 
     /// Opens a group-sealed blob with the group's `sealerSecret_z…`; returns

@@ -1,12 +1,16 @@
-//! Binds the X25519 and sealing exports. Secret strings copied in from JS are
-//! wiped when the call returns.
+//! Binds the X25519 and sealing exports; `seal` and `unseal` run a
+//! [`BoxJob`], which `sealAsync` and `unsealAsync` run on the runtime. Secret
+//! strings copied in from JS are wiped when the call (or the job) ends.
 
+use crate::binding::abort_signal::SignalArg;
 use crate::binding::bytes::{to_js_bytes, Uint8Array};
 use crate::binding::error::OrThrow;
+use crate::binding::off_thread::{self, Job};
 use crate::binding::text_arg::Text;
 use crate::core::keys::{SealerId, SealerSecret};
 use crate::core::{seal as core_seal, x25519};
-use napi::Result;
+use napi::bindgen_prelude::PromiseRaw;
+use napi::{Env, Result};
 use napi_derive::napi;
 
 /// 32 random bytes: a new X25519 secret key.
@@ -41,6 +45,42 @@ pub fn x25519_diffie_hellman(private_key: &[u8], public_key: &[u8]) -> Result<Ui
     Ok(to_js_bytes(**shared))
 }
 
+/// Which way a [`BoxJob`] goes.
+pub enum BoxDirection {
+    /// `seal`: `data` is the message, `secret` the sender's, `peer` the
+    /// recipient.
+    Seal,
+    /// `unseal`: `data` is the sealed message, `secret` the recipient's,
+    /// `peer` the sender.
+    Unseal,
+}
+
+/// `seal` or `unseal`: an XSalsa20-Poly1305 box between a
+/// `sealerSecret_z…` and a `sealer_z…`, nonce from `nonceMaterial`; the
+/// bytes are borrowed for the synchronous exports, copies for the async ones.
+pub struct BoxJob<B> {
+    direction: BoxDirection,
+    data: B,
+    secret: Text,
+    peer: Text,
+    nonce_material: B,
+}
+
+impl<B: AsRef<[u8]>> Job for BoxJob<B> {
+    type Output = Uint8Array;
+
+    fn run(&self) -> Result<Uint8Array> {
+        let secret = SealerSecret::parse(&self.secret).or_throw()?;
+        let peer = SealerId::parse(&self.peer).or_throw()?;
+        let (data, nonce_material) = (self.data.as_ref(), self.nonce_material.as_ref());
+        let result = match self.direction {
+            BoxDirection::Seal => core_seal::seal(data, &secret, &peer, nonce_material),
+            BoxDirection::Unseal => core_seal::unseal(data, &secret, &peer, nonce_material),
+        };
+        result.or_throw().map(to_js_bytes)
+    }
+}
+
 /// Seals `message` from `senderSecret` (`sealerSecret_z…`) to `recipientId`
 /// (`sealer_z…`): an XSalsa20-Poly1305 box, nonce from `nonceMaterial`.
 #[napi(catch_unwind)]
@@ -50,10 +90,37 @@ pub fn seal(
     #[napi(ts_arg_type = "string")] recipient_id: Text,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
-    let from = SealerSecret::parse(&sender_secret).or_throw()?;
-    let to = SealerId::parse(&recipient_id).or_throw()?;
-    let sealed = core_seal::seal(message, &from, &to, nonce_material).or_throw()?;
-    Ok(to_js_bytes(sealed))
+    BoxJob {
+        direction: BoxDirection::Seal,
+        data: message,
+        secret: sender_secret,
+        peer: recipient_id,
+        nonce_material,
+    }
+    .run()
+}
+
+/// `seal` off the event loop, on the addon's own threads (not libuv's pool):
+/// resolves to the same box, rejects with the error `seal` throws. The
+/// arguments are copied before it returns. With `signal` (an `AbortSignal`),
+/// rejects with an `AbortError` if it aborts before the work started.
+#[napi(catch_unwind)]
+pub fn seal_async<'env>(
+    env: &'env Env,
+    message: &[u8],
+    #[napi(ts_arg_type = "string")] sender_secret: Text,
+    #[napi(ts_arg_type = "string")] recipient_id: Text,
+    nonce_material: &[u8],
+    #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<SignalArg>,
+) -> Result<PromiseRaw<'env, Uint8Array>> {
+    let job = BoxJob {
+        direction: BoxDirection::Seal,
+        data: message.to_vec(),
+        secret: sender_secret,
+        peer: recipient_id,
+        nonce_material: nonce_material.to_vec(),
+    };
+    off_thread::start(env, job, signal)
 }
 
 /// Opens a sealed message. Throws "Wrong tag" when the key, sender or nonce
@@ -65,10 +132,38 @@ pub fn unseal(
     #[napi(ts_arg_type = "string")] sender_id: Text,
     nonce_material: &[u8],
 ) -> Result<Uint8Array> {
-    let recipient = SealerSecret::parse(&recipient_secret).or_throw()?;
-    let from = SealerId::parse(&sender_id).or_throw()?;
-    let opened = core_seal::unseal(sealed_message, &recipient, &from, nonce_material).or_throw()?;
-    Ok(to_js_bytes(opened))
+    BoxJob {
+        direction: BoxDirection::Unseal,
+        data: sealed_message,
+        secret: recipient_secret,
+        peer: sender_id,
+        nonce_material,
+    }
+    .run()
+}
+
+/// `unseal` off the event loop, on the addon's own threads (not libuv's
+/// pool): resolves to the opened message, rejects with the error `unseal`
+/// throws ("Wrong tag" when anything does not match). The arguments are
+/// copied before it returns. With `signal` (an `AbortSignal`), rejects with
+/// an `AbortError` if it aborts before the work started.
+#[napi(catch_unwind)]
+pub fn unseal_async<'env>(
+    env: &'env Env,
+    sealed_message: &[u8],
+    #[napi(ts_arg_type = "string")] recipient_secret: Text,
+    #[napi(ts_arg_type = "string")] sender_id: Text,
+    nonce_material: &[u8],
+    #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<SignalArg>,
+) -> Result<PromiseRaw<'env, Uint8Array>> {
+    let job = BoxJob {
+        direction: BoxDirection::Unseal,
+        data: sealed_message.to_vec(),
+        secret: recipient_secret,
+        peer: sender_id,
+        nonce_material: nonce_material.to_vec(),
+    };
+    off_thread::start(env, job, signal)
 }
 
 /// Seals `message` to a group's `sealer_z…` with an ephemeral sender key.
