@@ -99,8 +99,14 @@ export declare class NativeCryptoEngine {
   /** BLAKE3 of `context` followed by `data` (32 bytes). */
   blake3HashOnceWithContext(data: Uint8Array, context: Uint8Array): Uint8Array
   /**
+   * A `SessionMap`, as `new SessionMap(coId, headerJson, maxTxSize,
+   * skipVerify)` makes it, whose adding, making and decrypting of
+   * transactions count in this engine's `stats()`.
+   */
+  createSessionMap(coId: string, headerJson: string, maxTxSize?: number | undefined | null, skipVerify?: boolean | undefined | null): SessionMap
+  /**
    * Counts one call of `operation` that JS timed at `nanos` nanoseconds
-   * (used for session-map work, which runs in another native class).
+   * (for work done outside the engine).
    * `operation` must be a `CryptoOperation` value (an integer from 0 to
    * 12); `nanos` a finite number from 0 to 2^53 − 1 (fractions are
    * dropped). Anything else throws a `RangeError` (a non-number a

@@ -7,7 +7,9 @@ import { test } from 'node:test'
 import { WasmCrypto } from 'cojson/crypto/WasmCrypto'
 import { NativeCrypto, workerOptions } from '../crypto/index.mjs'
 
-const { WorkerHandle } = createRequire(import.meta.url)('../index.js')
+const require = createRequire(import.meta.url)
+const { WorkerHandle, SessionMap } = require('../index.js')
+const reference = require('cojson-core-napi')
 const wasm = await WasmCrypto.create()
 const ACCOUNT = 'co_zbvG6R7HsGURNQcLQSr4ZNQtWRN'
 
@@ -114,6 +116,47 @@ test('counts the crypto work its NativeCrypto serves', async () => {
   assert.equal(handle.stats().find((s) => s.operation === 'sign').calls, 4)
   handle.resetStats()
   assert.ok(handle.stats().every((s) => s.calls === 0 && s.totalMs === 0))
+})
+
+test('session maps of a NativeCrypto count their work natively and give the reference\'s bytes', async () => {
+  const secret = wasm.newRandomAgentSecret()
+  const handle = new WorkerHandle({ accountID: ACCOUNT, accountSecret: secret })
+  const crypto = await NativeCrypto.create({ handle })
+  const header = '{"meta":null,"ruleset":{"type":"unsafeAllowAll"},"type":"comap","uniqueness":"u1"}'
+  const coID = 'co_z' + '5'.repeat(22)
+  const session = `${ACCOUNT}_session_zTest1`
+  const signerSecret = crypto.getAgentSignerSecret(secret)
+  const { id: keyID, secret: keySecret } = wasm.newRandomKeySecret()
+  const ours = crypto.createSessionMap(coID, header, undefined, true)
+  const theirs = new reference.SessionMap(coID, header, undefined, true)
+  // The native map behind the adapter is a SessionMap of this addon.
+  const native = crypto.engine.createSessionMap(coID, header, null, true)
+  assert.ok(native instanceof SessionMap)
+  assert.equal(SessionMap.prototype.getHeader.call(native), theirs.getHeader())
+  // 40 calls of each kind: more than two timed rounds (one in 16 is timed).
+  for (let i = 0; i < 40; i++) {
+    const changes = JSON.stringify([{ op: 'set', key: `k${i}`, value: i }])
+    const made = i % 2
+      ? ours.makeNewPrivateTransaction(session, signerSecret, changes, keyID, keySecret, null, 1_700_000_000_000 + i)
+      : ours.makeNewTrustingTransaction(session, signerSecret, changes, null, 1_700_000_000_000 + i)
+    const expected = i % 2
+      ? theirs.makeNewPrivateTransaction(session, signerSecret, changes, keyID, keySecret, null, 1_700_000_000_000 + i)
+      : theirs.makeNewTrustingTransaction(session, signerSecret, changes, null, 1_700_000_000_000 + i)
+    assert.equal(made, expected)
+    assert.equal(ours.decryptTransaction(session, i, keySecret), theirs.decryptTransaction(session, i, keySecret))
+  }
+  const other = crypto.createSessionMap(coID, header, undefined, true)
+  const transactions = ours.getSessionTransactions(session, 0).map((tx) => JSON.stringify(tx))
+  other.addTransactions(session, undefined, JSON.stringify(transactions.map((tx) => JSON.parse(tx))), ours.getLastSignature(session), true)
+  assert.equal(other.getTransactionCount(session), 40)
+  const calls = Object.fromEntries(handle.stats().map((s) => [s.operation, s]))
+  assert.equal(calls.makeTransaction.calls, 40)
+  assert.equal(calls.decryptTransaction.calls, 40)
+  assert.equal(calls.addTransactions.calls, 1)
+  assert.ok(calls.makeTransaction.totalMs > 0)
+  // A SessionMap made with `new` counts nowhere.
+  new SessionMap(coID, header, null, true).makeNewTrustingTransaction(session, signerSecret, '[]', null, 1)
+  assert.equal(handle.stats().find((s) => s.operation === 'makeTransaction').calls, 40)
 })
 
 test('workerOptions returns what startWorker takes', async () => {

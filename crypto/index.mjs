@@ -6,12 +6,11 @@
 // bounded native cache (wiped on eviction), hashes and base58-encodes
 // `secureHash` natively, and counts its work per operation.
 import { createRequire } from 'node:module'
-import { performance } from 'node:perf_hooks'
 import { CryptoProvider, cojsonInternals, logger } from 'cojson'
 
 const require = createRequire(import.meta.url)
 const addon = require('../index.js')
-const { NativeCryptoEngine, CryptoOperation, WorkerHandle, SessionMap, newEd25519SigningKey, newX25519PrivateKey, shortHash } = addon
+const { NativeCryptoEngine, CryptoOperation, WorkerHandle, newEd25519SigningKey, newX25519PrivateKey, shortHash } = addon
 const { stableStringify } = cojsonInternals
 
 // cojson writes base64url with `=` padding; Node's Buffer omits it.
@@ -163,32 +162,20 @@ export class NativeCrypto extends CryptoProvider {
   }
 
   createSessionMap(coID, headerJson, maxTxSize, skipVerify) {
-    return new CountingSessionMap(new SessionMap(coID, headerJson, maxTxSize, skipVerify), this.#engine)
-  }
-}
-
-/** Times a session-map call and counts it on the engine. */
-function timed(engine, operation, work) {
-  const started = performance.now()
-  try {
-    return work()
-  } finally {
-    engine.record(operation, (performance.now() - started) * 1e6)
+    return new SessionMapAdapter(this.#engine.createSessionMap(coID, headerJson, maxTxSize, skipVerify))
   }
 }
 
 /**
  * cojson's SessionMapImpl over the native SessionMap (the same adapter shape
- * as cojson's NapiCrypto), counting the verifying, signing and decrypting
- * calls on the engine.
+ * as cojson's NapiCrypto). The map comes from the engine, which counts its
+ * verifying, signing and decrypting natively (see `stats()`).
  */
-class CountingSessionMap {
+class SessionMapAdapter {
   #map
-  #engine
 
-  constructor(map, engine) {
+  constructor(map) {
     this.#map = map
-    this.#engine = engine
   }
 
   getHeader() {
@@ -196,21 +183,15 @@ class CountingSessionMap {
   }
 
   addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify) {
-    timed(this.#engine, CryptoOperation.AddTransactions, () =>
-      this.#map.addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify),
-    )
+    this.#map.addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify)
   }
 
   makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt) {
-    return timed(this.#engine, CryptoOperation.MakeTransaction, () =>
-      this.#map.makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt),
-    )
+    return this.#map.makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt)
   }
 
   makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt) {
-    return timed(this.#engine, CryptoOperation.MakeTransaction, () =>
-      this.#map.makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt),
-    )
+    return this.#map.makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt)
   }
 
   getSessionIds() {
@@ -268,19 +249,11 @@ class CountingSessionMap {
   }
 
   decryptTransaction(sessionId, txIndex, keySecret) {
-    return (
-      timed(this.#engine, CryptoOperation.DecryptTransaction, () =>
-        this.#map.decryptTransaction(sessionId, txIndex, keySecret),
-      ) ?? undefined
-    )
+    return this.#map.decryptTransaction(sessionId, txIndex, keySecret) ?? undefined
   }
 
   decryptTransactionMeta(sessionId, txIndex, keySecret) {
-    return (
-      timed(this.#engine, CryptoOperation.DecryptTransaction, () =>
-        this.#map.decryptTransactionMeta(sessionId, txIndex, keySecret),
-      ) ?? undefined
-    )
+    return this.#map.decryptTransactionMeta(sessionId, txIndex, keySecret) ?? undefined
   }
 }
 

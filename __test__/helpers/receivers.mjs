@@ -66,6 +66,7 @@ export const METHOD_ARGS = {
   'NativeCryptoEngine.shortHash': () => [s],
   'NativeCryptoEngine.blake3HashOnce': () => [bytes()],
   'NativeCryptoEngine.blake3HashOnceWithContext': () => [bytes(), bytes()],
+  'NativeCryptoEngine.createSessionMap': () => [s, s, null, true],
   'NativeCryptoEngine.record': () => [0, 0],
   'SessionMap.addTransactions': () => [s, null, s, s, true],
   'SessionMap.makeNewPrivateTransaction': () => [s, s, s, s, s, null, 0],

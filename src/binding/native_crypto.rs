@@ -9,7 +9,9 @@ use crate::binding::bytes::{to_js_buffer, to_js_bytes, Buffer, Uint8Array};
 use crate::binding::constructor::{arg, construct};
 use crate::binding::data_object::DataObject;
 use crate::binding::error::OrThrow;
+use crate::binding::inline_text::{CoValueIdArg, HeaderArg};
 use crate::binding::number_arg::{duration_arg, integer_arg, optional_integer_arg, NumberArg};
+use crate::binding::session_map::SessionMap;
 use crate::binding::text_arg::Text;
 use crate::binding::text_kind::{Message, NonceMaterial, TextToHash};
 use crate::binding::work_stats::{stats_to_js, CryptoOperationStats};
@@ -327,8 +329,24 @@ impl NativeCryptoEngine {
         .map(to_js_bytes)
     }
 
+    /// A `SessionMap`, as `new SessionMap(coId, headerJson, maxTxSize,
+    /// skipVerify)` makes it, whose adding, making and decrypting of
+    /// transactions count in this engine's `stats()`.
+    #[napi(catch_unwind)]
+    pub fn create_session_map(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "string")] co_id: CoValueIdArg,
+        #[napi(ts_arg_type = "string")] header_json: HeaderArg,
+        #[napi(ts_arg_type = "number | undefined | null")] max_tx_size: Option<NumberArg>,
+        skip_verify: Option<bool>,
+    ) -> Result<SessionMap> {
+        let map = SessionMap::create(&env, co_id, header_json, max_tx_size, skip_verify)?;
+        Ok(map.counted_in(Arc::clone(&self.stats)))
+    }
+
     /// Counts one call of `operation` that JS timed at `nanos` nanoseconds
-    /// (used for session-map work, which runs in another native class).
+    /// (for work done outside the engine).
     /// `operation` must be a `CryptoOperation` value (an integer from 0 to
     /// 12); `nanos` a finite number from 0 to 2^53 − 1 (fractions are
     /// dropped). Anything else throws a `RangeError` (a non-number a

@@ -13,11 +13,13 @@ use crate::binding::text_arg::Text;
 use crate::binding::text_kind::KeyId;
 use crate::core::session_map::{self as core_map, NewTransaction};
 use crate::core::transaction::MAX_MADE_AT;
+use crate::core::work_stats::{Operation, WorkStats};
 use napi::bindgen_prelude::{Array, Object};
 use napi::{sys, Env, JsString, Result};
 use napi_derive::napi;
 use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What a peer knows of a CoValue: `{ id, header, sessions: { [sessionId]: txCount } }`.
 /// `sessions` lists sessions in the order they were created.
@@ -84,11 +86,15 @@ extern "C" fn new_c_callback(env: sys::napi_env, info: sys::napi_callback_info) 
 #[napi]
 pub struct SessionMap {
     inner: RefCell<core_map::SessionMap>,
+    /// The counters of the engine that made this map, if one did
+    /// (`NativeCryptoEngine.createSessionMap`): adding, making and
+    /// decrypting transactions count there.
+    stats: Option<Arc<WorkStats>>,
 }
 
 impl SessionMap {
     /// `new SessionMap(coId, headerJson, maxTxSize?, skipVerify?)`.
-    fn create(
+    pub(crate) fn create(
         env: &Env,
         co_id: CoValueIdArg,
         header_json: HeaderArg,
@@ -107,7 +113,22 @@ impl SessionMap {
         .or_throw()?;
         Ok(Self {
             inner: RefCell::new(inner),
+            stats: None,
         })
+    }
+
+    /// This map, counting its work in `stats`.
+    pub(crate) fn counted_in(mut self, stats: Arc<WorkStats>) -> Self {
+        self.stats = Some(stats);
+        self
+    }
+
+    /// Runs `work`, counted as one `operation` if the map has counters.
+    fn count<T>(&self, operation: Operation, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        match &self.stats {
+            Some(stats) => stats.measure(operation, work),
+            None => work(),
+        }
     }
 
     /// The log for reading; fails only while a change is in progress, which no
@@ -137,18 +158,20 @@ impl SessionMap {
         made_at: NumberArg,
     ) -> Result<String> {
         let made_at = integer_arg(env, made_at, "madeAt", 0, MAX_MADE_AT)?;
-        let signed = self
-            .log_mut()?
-            .make_new_transaction(
-                session_id.as_str(),
-                signer_secret,
-                changes_json,
-                kind,
-                meta_json.as_deref(),
-                made_at,
-            )
-            .or_throw()?;
-        Ok(signed.to_json())
+        self.count(Operation::MakeTransaction, || {
+            let signed = self
+                .log_mut()?
+                .make_new_transaction(
+                    session_id.as_str(),
+                    signer_secret,
+                    changes_json,
+                    kind,
+                    meta_json.as_deref(),
+                    made_at,
+                )
+                .or_throw()?;
+            Ok(signed.to_json())
+        })
     }
 }
 
@@ -189,15 +212,17 @@ impl SessionMap {
         #[napi(ts_arg_type = "string")] signature: Text,
         skip_verify: bool,
     ) -> Result<()> {
-        self.log_mut()?
-            .add_transactions(
-                session_id.as_str(),
-                signer_id.as_deref(),
-                &transactions_json,
-                &signature,
-                skip_verify,
-            )
-            .or_throw()
+        self.count(Operation::AddTransactions, || {
+            self.log_mut()?
+                .add_transactions(
+                    session_id.as_str(),
+                    signer_id.as_deref(),
+                    &transactions_json,
+                    &signature,
+                    skip_verify,
+                )
+                .or_throw()
+        })
     }
 
     /// Encrypts `changesJson` (and `metaJson`) with `keySecret`, appends the
@@ -413,9 +438,11 @@ impl SessionMap {
         key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
-        self.log()?
-            .decrypt_transaction(session_id.as_str(), index, &key_secret)
-            .or_throw()
+        self.count(Operation::DecryptTransaction, || {
+            self.log()?
+                .decrypt_transaction(session_id.as_str(), index, &key_secret)
+                .or_throw()
+        })
     }
 
     /// The meta of a transaction, decrypted if private; `null` if the session
@@ -432,8 +459,10 @@ impl SessionMap {
         key_secret: Text,
     ) -> Result<Option<String>> {
         let index = index_arg(&env, tx_index, "txIndex")?;
-        self.log()?
-            .decrypt_transaction_meta(session_id.as_str(), index, &key_secret)
-            .or_throw()
+        self.count(Operation::DecryptTransaction, || {
+            self.log()?
+                .decrypt_transaction_meta(session_id.as_str(), index, &key_secret)
+                .or_throw()
+        })
     }
 }

@@ -69,9 +69,18 @@ pub struct OperationCount {
     pub operation: Operation,
     /// How many times it ran (failed runs included).
     pub calls: u64,
-    /// Total time spent, in nanoseconds.
+    /// Total time spent, in nanoseconds: exact for work recorded with its
+    /// time, estimated from the timed calls for work [`WorkStats::measure`]
+    /// counted (see [`TIMED_ONE_IN`]).
     pub nanos: u64,
 }
+
+/// [`WorkStats::measure`] reads the clock for one call in this many of each
+/// operation (the first, the 17th, …) and counts the others without it, so
+/// the counters cost a few nanoseconds per call instead of two clock reads.
+/// The total time of an operation is then its timed calls' time scaled to all
+/// of its calls.
+pub const TIMED_ONE_IN: u64 = 16;
 
 /// Lock-free counters of crypto work, shareable between threads. Counters
 /// saturate at `u64::MAX` (2^64 − 1 calls; about 584 years of time) instead
@@ -79,56 +88,89 @@ pub struct OperationCount {
 #[derive(Debug, Default)]
 pub struct WorkStats {
     calls: [AtomicU64; Operation::ALL.len()],
+    /// The calls among `calls` whose time is in `nanos`.
+    timed_calls: [AtomicU64; Operation::ALL.len()],
     nanos: [AtomicU64; Operation::ALL.len()],
 }
 
-/// Adds `amount` to `counter`, stopping at `u64::MAX`.
-fn saturating_add(counter: &AtomicU64, amount: u64) {
-    // The closure always returns `Some`, so the update always succeeds; the
-    // result (the previous value) is not needed.
-    let _ = counter.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |total| {
-        Some(total.saturating_add(amount))
-    });
+/// Adds `amount` to `counter`, stopping at `u64::MAX`; returns the value
+/// before.
+fn saturating_add(counter: &AtomicU64, amount: u64) -> u64 {
+    // The closure always returns `Some`, so the update always succeeds.
+    counter
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |total| {
+            Some(total.saturating_add(amount))
+        })
+        .unwrap_or_else(|total| total)
 }
 
 impl WorkStats {
     /// Adds one call of `operation` that took `nanos` nanoseconds.
     pub fn record(&self, operation: Operation, nanos: u64) {
         let i = operation.index();
-        if let (Some(calls), Some(total)) = (self.calls.get(i), self.nanos.get(i)) {
+        if let (Some(calls), Some(timed), Some(total)) = (
+            self.calls.get(i),
+            self.timed_calls.get(i),
+            self.nanos.get(i),
+        ) {
             saturating_add(calls, 1);
+            saturating_add(timed, 1);
             saturating_add(total, nanos);
         }
     }
 
-    /// Runs `work`, counting it as one call of `operation`.
+    /// Runs `work`, counting it as one call of `operation`; times it when it
+    /// is one of the calls [`TIMED_ONE_IN`] picks.
     pub fn measure<T>(&self, operation: Operation, work: impl FnOnce() -> T) -> T {
+        let Some(calls) = self.calls.get(operation.index()) else {
+            return work();
+        };
+        if saturating_add(calls, 1) % TIMED_ONE_IN != 0 {
+            return work();
+        }
         let started = Instant::now();
         let result = work();
         let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
-        self.record(operation, nanos);
+        let i = operation.index();
+        if let (Some(timed), Some(total)) = (self.timed_calls.get(i), self.nanos.get(i)) {
+            saturating_add(timed, 1);
+            saturating_add(total, nanos);
+        }
         result
     }
 
     /// The counters of every operation, in [`Operation::ALL`] order.
     pub fn snapshot(&self) -> Vec<OperationCount> {
+        let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         Operation::ALL
             .into_iter()
-            .zip(self.calls.iter().zip(self.nanos.iter()))
-            .map(|(operation, (calls, nanos))| OperationCount {
+            .zip(self.calls.iter())
+            .zip(self.timed_calls.iter().zip(self.nanos.iter()))
+            .map(|((operation, calls), (timed, nanos))| OperationCount {
                 operation,
-                calls: calls.load(Ordering::Relaxed),
-                nanos: nanos.load(Ordering::Relaxed),
+                calls: load(calls),
+                nanos: scaled_total(load(nanos), load(timed), load(calls)),
             })
             .collect()
     }
 
     /// Sets every counter back to zero.
     pub fn reset(&self) {
-        for counter in self.calls.iter().chain(self.nanos.iter()) {
+        let counters = self.calls.iter().chain(&self.timed_calls).chain(&self.nanos);
+        for counter in counters {
             counter.store(0, Ordering::Relaxed);
         }
     }
+}
+
+/// `nanos` (the time of `timed` calls) scaled to `calls` calls: exact when
+/// every call was timed, 0 before any was.
+fn scaled_total(nanos: u64, timed: u64, calls: u64) -> u64 {
+    if timed == 0 || timed >= calls {
+        return nanos;
+    }
+    let scaled = u128::from(nanos) * u128::from(calls) / u128::from(timed);
+    u64::try_from(scaled).unwrap_or(u64::MAX)
 }
 
 #[cfg(test)]
@@ -152,6 +194,36 @@ mod tests {
         assert_eq!(verify, Some(Operation::Verify));
         stats.reset();
         assert!(stats.snapshot().iter().all(|c| c.calls == 0));
+    }
+
+    #[test]
+    fn measure_times_one_call_in_sixteen_and_scales_the_total() {
+        let stats = WorkStats::default();
+        let i = Operation::Decrypt.index();
+        let timed = |stats: &WorkStats| stats.timed_calls[i].load(Ordering::Relaxed);
+        // The first call is timed, then the 17th, the 33rd, …
+        stats.measure(Operation::Decrypt, || ());
+        assert_eq!(timed(&stats), 1);
+        for _ in 1..16 {
+            stats.measure(Operation::Decrypt, || ());
+        }
+        assert_eq!(timed(&stats), 1);
+        stats.measure(Operation::Decrypt, || ());
+        assert_eq!(timed(&stats), 2);
+        for _ in 17..100 {
+            stats.measure(Operation::Decrypt, || ());
+        }
+        assert_eq!(timed(&stats), 7);
+        // The total is the timed calls' time times 100 / 7.
+        stats.nanos[i].store(700, Ordering::Relaxed);
+        let decrypt = stats.snapshot()[i];
+        assert_eq!((decrypt.calls, decrypt.nanos), (100, 10_000));
+        // Recorded work is exact, and mixing the two scales only the total
+        // of the operation that has untimed calls.
+        stats.record(Operation::Sign, 123);
+        assert_eq!(stats.snapshot()[Operation::Sign.index()].nanos, 123);
+        assert_eq!(scaled_total(5, 0, 3), 5);
+        assert_eq!(scaled_total(u64::MAX, 1, u64::MAX), u64::MAX);
     }
 
     #[test]
