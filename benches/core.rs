@@ -9,6 +9,7 @@ use cojson_native::core::header::Header;
 use cojson_native::core::keys::{KeySecret, SealerSecret, Signature, SignerId, SignerSecret};
 use cojson_native::core::signature_batch::{verify_batch, BatchItem};
 use cojson_native::core::transaction::{self, Transaction, TransactionSink};
+use cojson_native::core::work_stats::{Operation, WorkStats};
 use cojson_native::core::{base58, ed25519, hash, seal, x25519, xsalsa20};
 use collected::{batch_text, Collected};
 use std::hint::black_box;
@@ -146,6 +147,17 @@ fn main() {
     });
     b.run("blake3 64 B", || {
         black_box(hash::hash_once(black_box(&data64)));
+    });
+    // What counting a call costs: `WorkStats::measure` (the clock on one call
+    // in 16) against two clock reads around every call.
+    let stats = WorkStats::default();
+    b.run("count a call (stats, 1 in 16 timed)", || {
+        black_box(stats.measure(Operation::Decrypt, || black_box(1)));
+    });
+    b.run("time a call (two clock reads)", || {
+        let started = Instant::now();
+        black_box(black_box(1));
+        black_box(started.elapsed());
     });
     let header_json = r#"{"meta":null,"ruleset":{"group":"co_zKp3vT9xQ2mW8rLd4nYc6hJ","type":"ownedByGroup"},"type":"comap","uniqueness":"7fGh2kLm9PqRsT3v"}"#;
     let header_id = Header::parse(header_json, true)
