@@ -156,7 +156,11 @@ impl WorkStats {
 
     /// Sets every counter back to zero.
     pub fn reset(&self) {
-        let counters = self.calls.iter().chain(&self.timed_calls).chain(&self.nanos);
+        let counters = self
+            .calls
+            .iter()
+            .chain(&self.timed_calls)
+            .chain(&self.nanos);
         for counter in counters {
             counter.store(0, Ordering::Relaxed);
         }
