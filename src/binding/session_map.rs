@@ -21,6 +21,14 @@ use std::cell::{Ref, RefCell, RefMut};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// A core method that decrypts one part of a transaction.
+type DecryptPart = fn(
+    &core_map::SessionMap,
+    &str,
+    u32,
+    &str,
+) -> std::result::Result<Option<String>, core_map::SessionMapError>;
+
 /// What a peer knows of a CoValue: `{ id, header, sessions: { [sessionId]: txCount } }`.
 /// `sessions` lists sessions in the order they were created.
 #[napi(object, object_from_js = false)]
@@ -141,6 +149,22 @@ impl SessionMap {
     /// another method of this map.
     fn log_mut(&self) -> Result<RefMut<'_, core_map::SessionMap>> {
         self.inner.try_borrow_mut().map_err(|_| session_map_busy())
+    }
+
+    /// `decryptTransaction` and `decryptTransactionMeta`: `part` of
+    /// transaction `tx_index` of `session_id`, decrypted with `key_secret`.
+    fn decrypt(
+        &self,
+        env: &Env,
+        session_id: &SessionIdArg,
+        tx_index: NumberArg,
+        key_secret: &str,
+        part: DecryptPart,
+    ) -> Result<Option<String>> {
+        let index = index_arg(env, tx_index, "txIndex")?;
+        self.count(Operation::DecryptTransaction, || {
+            part(&*self.log()?, session_id.as_str(), index, key_secret).or_throw()
+        })
     }
 
     /// `makeNew…Transaction`: appends a transaction of `kind` to
@@ -437,12 +461,13 @@ impl SessionMap {
         tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
-        let index = index_arg(&env, tx_index, "txIndex")?;
-        self.count(Operation::DecryptTransaction, || {
-            self.log()?
-                .decrypt_transaction(session_id.as_str(), index, &key_secret)
-                .or_throw()
-        })
+        self.decrypt(
+            &env,
+            &session_id,
+            tx_index,
+            &key_secret,
+            core_map::SessionMap::decrypt_transaction,
+        )
     }
 
     /// The meta of a transaction, decrypted if private; `null` if the session
@@ -458,11 +483,12 @@ impl SessionMap {
         tx_index: NumberArg,
         key_secret: Text,
     ) -> Result<Option<String>> {
-        let index = index_arg(&env, tx_index, "txIndex")?;
-        self.count(Operation::DecryptTransaction, || {
-            self.log()?
-                .decrypt_transaction_meta(session_id.as_str(), index, &key_secret)
-                .or_throw()
-        })
+        self.decrypt(
+            &env,
+            &session_id,
+            tx_index,
+            &key_secret,
+            core_map::SessionMap::decrypt_transaction_meta,
+        )
     }
 }
