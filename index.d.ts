@@ -373,7 +373,11 @@ export interface CryptoOperationStats {
   operation: string
   /** How many times it ran (failed runs included). */
   calls: number
-  /** Total time spent, in milliseconds. */
+  /**
+   * Total time spent, in milliseconds: the time of the timed calls
+   * (one in 16, the first included) scaled to all calls; exact for work
+   * passed to `record()`.
+   */
   totalMs: number
 }
 

@@ -30,7 +30,9 @@ pub struct CryptoOperationStats {
     pub operation: String,
     /// How many times it ran (failed runs included).
     pub calls: f64,
-    /// Total time spent, in milliseconds.
+    /// Total time spent, in milliseconds: the time of the timed calls
+    /// (one in 16, the first included) scaled to all calls; exact for work
+    /// passed to `record()`.
     pub total_ms: f64,
 }
 
