@@ -3,14 +3,19 @@
 //! Decoding is always into a fixed-size value: the input length is checked
 //! against the longest encoding of that size before any work is done.
 //!
-//! The codec works on 32-bit limbs and takes five base58 digits at a time
-//! (58^5 < 2^32), so a 64-byte signature takes 18 passes of at most 17 limb
-//! operations each instead of one pass per digit over a byte buffer. Its
-//! results, errors and error positions are those of the `bs58` crate, which
-//! the tests check on random and edge-case inputs.
+//! The codec works in groups of five base58 digits (58^5 < 2^32). Values of
+//! up to 64 bytes are encoded through a table of powers of two in base 58^5
+//! ([`table`]); longer ones, and decoding, by repeated division over 32-bit
+//! limbs, so a 64-byte value takes 18 passes of at most 17 limb operations
+//! instead of one pass per digit over a byte buffer. Results, errors and
+//! error positions are those of the `bs58` crate, which the tests check on
+//! random and edge-case inputs, and the two encoding paths are held equal at
+//! every length up to the table's limit.
 
 use crate::core::error::KeyError;
 use zeroize::Zeroizing;
+
+mod table;
 
 /// The Bitcoin base58 alphabet: the 58 digits in order of value.
 pub const ALPHABET: &str = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
@@ -61,6 +66,16 @@ pub fn encode(bytes: &[u8]) -> String {
 pub fn encode_into(bytes: &[u8], out: &mut String) {
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
     let rest = bytes.get(zeros..).unwrap_or_default();
+    out.extend(std::iter::repeat('1').take(zeros));
+    if !table::encode_digits(rest, out) {
+        encode_digits_by_division(rest, out);
+    }
+}
+
+/// Appends the base58 digits of `rest` (a big-endian number with no leading
+/// zero byte) to `out`, for any length: the general path, and the slow twin
+/// of [`table::encode_digits`].
+fn encode_digits_by_division(rest: &[u8], out: &mut String) {
     let n = rest.len().div_ceil(4);
     let mut stack = Zeroizing::new([0u32; STACK_LIMBS]);
     let mut heap = Zeroizing::new(Vec::new());
@@ -101,8 +116,7 @@ pub fn encode_into(bytes: &[u8], out: &mut String) {
     while digits.last() == Some(&0) {
         digits.pop();
     }
-    out.reserve(zeros + digits.len());
-    out.extend(std::iter::repeat('1').take(zeros));
+    out.reserve(digits.len());
     out.extend(digits.iter().rev().map(|&d| char_of(d)));
 }
 
@@ -207,6 +221,60 @@ mod tests {
         assert_eq!(encode(&[0xff; 64]).len(), 88);
         assert_eq!(max_encoded_len(64), 88);
         assert_eq!(encode(&[0u8; 32]).len(), 32);
+    }
+
+    /// Both encoding paths of `bytes`: the table's and the general one.
+    fn both_paths(bytes: &[u8]) -> (String, String) {
+        let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+        let rest = &bytes[zeros..];
+        let (mut fast, mut general) = ("1".repeat(zeros), "1".repeat(zeros));
+        assert!(table::encode_digits(rest, &mut fast) || rest.len() > table::MAX_BYTES);
+        encode_digits_by_division(rest, &mut general);
+        (fast, general)
+    }
+
+    #[test]
+    fn table_path_equals_the_general_path() {
+        let mut seed = 0x7ab1_e5ee_d000_0001u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in 0..=table::MAX_BYTES {
+            let mut values = vec![
+                vec![0xff; len],
+                vec![0x01; len],
+                (0..len).map(|i| (i * 37) as u8).collect::<Vec<u8>>(),
+            ];
+            // The largest and smallest values with a leading non-zero byte,
+            // and every single bit set.
+            if len > 0 {
+                let mut smallest = vec![0u8; len];
+                smallest[0] = 1;
+                values.push(smallest);
+                for bit in 0..len * 8 {
+                    let mut one = vec![0u8; len];
+                    one[bit / 8] = 0x80 >> (bit % 8);
+                    values.push(one);
+                }
+            }
+            for _ in 0..50 {
+                values.push((0..len).map(|_| next() as u8).collect());
+            }
+            for value in values {
+                let (fast, general) = both_paths(&value);
+                assert_eq!(fast, general, "{value:?}");
+            }
+        }
+        // Past the limit the table declines and writes nothing.
+        let mut out = String::new();
+        assert!(!table::encode_digits(
+            &[0xff; table::MAX_BYTES + 1],
+            &mut out
+        ));
+        assert!(out.is_empty());
     }
 
     #[test]
