@@ -170,36 +170,77 @@ export class NativeCrypto extends CryptoProvider {
  * cojson's SessionMapImpl over the native SessionMap (the same adapter shape
  * as cojson's NapiCrypto). The map comes from the engine, which counts its
  * verifying, signing and decrypting natively (see `stats()`).
+ *
+ * cojson asks for the session ids and transaction counts several times per
+ * change; the adapter keeps those answers until the next call that can
+ * change the map. The native map is reachable only through this adapter's
+ * private field, so every change passes through `#changing`, which drops
+ * them; a version number keeps an answer computed while a change ran (JS
+ * run by the engine during the call) from being kept. The header never
+ * changes. `__test__/session-map-adapter.test.mjs` holds every answer equal
+ * to the native map's after random sequences of changes.
  */
 class SessionMapAdapter {
   #map
+  #header
+  #version = 0
+  /** The session ids at `#version`, or undefined. */
+  #sessionIds
+  /** Transaction counts of existing sessions at `#version`. */
+  #counts = new Map()
 
   constructor(map) {
     this.#map = map
   }
 
+  /** Runs `change` on the map, then drops every kept answer, whatever happened. */
+  #changing(change) {
+    try {
+      return change(this.#map)
+    } finally {
+      this.#version++
+      this.#sessionIds = undefined
+      this.#counts.clear()
+    }
+  }
+
   getHeader() {
-    return this.#map.getHeader()
+    return (this.#header ??= this.#map.getHeader())
   }
 
   addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify) {
-    this.#map.addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify)
+    this.#changing((map) => map.addTransactions(sessionId, signerId, transactionsJson, signature, skipVerify))
   }
 
   makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt) {
-    return this.#map.makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt)
+    return this.#changing((map) =>
+      map.makeNewPrivateTransaction(sessionId, signerSecret, changesJson, keyId, keySecret, metaJson, madeAt),
+    )
   }
 
   makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt) {
-    return this.#map.makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt)
+    return this.#changing((map) => map.makeNewTrustingTransaction(sessionId, signerSecret, changesJson, metaJson, madeAt))
   }
 
   getSessionIds() {
-    return this.#map.getSessionIds()
+    if (this.#sessionIds === undefined) {
+      const version = this.#version
+      const ids = this.#map.getSessionIds()
+      if (version !== this.#version) return ids
+      this.#sessionIds = ids
+    }
+    // A copy: the caller may change what it gets.
+    return this.#sessionIds.slice()
   }
 
   getTransactionCount(sessionId) {
-    return this.#map.getTransactionCount(sessionId)
+    const kept = this.#counts.get(sessionId)
+    if (kept !== undefined) return kept
+    const version = this.#version
+    const count = this.#map.getTransactionCount(sessionId)
+    // Only existing sessions are kept (at most one entry per session).
+    if (count >= 0 && version === this.#version) this.#counts.set(sessionId, count)
+    return count
   }
 
   getTransaction(sessionId, txIndex) {
@@ -237,11 +278,11 @@ class SessionMapAdapter {
   }
 
   setStreamingKnownState(streamingJson) {
-    this.#map.setStreamingKnownState(streamingJson)
+    this.#changing((map) => map.setStreamingKnownState(streamingJson))
   }
 
   markAsDeleted() {
-    this.#map.markAsDeleted()
+    this.#changing((map) => map.markAsDeleted())
   }
 
   isDeleted() {
