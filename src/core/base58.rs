@@ -45,13 +45,19 @@ const STACK_LIMBS: usize = 24;
 
 /// The character of a digit below 58.
 fn char_of(digit: u32) -> char {
-    char::from(
-        ALPHABET
-            .as_bytes()
-            .get(digit as usize)
-            .copied()
-            .unwrap_or(b'1'),
-    )
+    char::from(digit_byte(digit))
+}
+
+/// The character of digit 0, which also stands for each leading zero byte.
+const ZERO_DIGIT: u8 = b'1';
+
+/// The character of a digit below 58, as an ASCII byte.
+fn digit_byte(digit: u32) -> u8 {
+    ALPHABET
+        .as_bytes()
+        .get(digit as usize)
+        .copied()
+        .unwrap_or(ZERO_DIGIT)
 }
 
 /// Encodes bytes as base58.
@@ -66,7 +72,7 @@ pub fn encode(bytes: &[u8]) -> String {
 pub fn encode_into(bytes: &[u8], out: &mut String) {
     let zeros = bytes.iter().take_while(|&&b| b == 0).count();
     let rest = bytes.get(zeros..).unwrap_or_default();
-    out.extend(std::iter::repeat('1').take(zeros));
+    out.extend(std::iter::repeat(char::from(ZERO_DIGIT)).take(zeros));
     if !table::encode_digits(rest, out) {
         encode_digits_by_division(rest, out);
     }

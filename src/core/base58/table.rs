@@ -15,20 +15,8 @@
 //! `tests::table_path_equals_the_general_path` holds the two paths equal at
 //! every length from 0 to 65 bytes, on edge and random values.
 
-use super::{max_encoded_len, ALPHABET, BASE_POW5};
+use super::{digit_byte, max_encoded_len, BASE_POW5, ZERO_DIGIT};
 use zeroize::Zeroizing;
-
-/// The character of digit 0.
-const ZERO_DIGIT: u8 = b'1';
-
-/// The character of a digit below 58, as an ASCII byte.
-fn digit_char(digit: u32) -> u8 {
-    ALPHABET
-        .as_bytes()
-        .get(digit as usize)
-        .copied()
-        .unwrap_or(ZERO_DIGIT)
-}
 
 /// The longest value, in bytes, this path encodes.
 pub(super) const MAX_BYTES: usize = 64;
@@ -101,7 +89,7 @@ pub(super) fn encode_digits(rest: &[u8], out: &mut String) -> bool {
         for _ in 0..5 {
             end -= 1;
             if let Some(slot) = text.get_mut(end) {
-                *slot = digit_char(group % 58);
+                *slot = digit_byte(group % 58);
             }
             group /= 58;
         }
