@@ -24,7 +24,14 @@ export const excludedTests = {
         'a timing race in the test itself: run alone on the reference cojson-core-napi 0.20.7 it failed 2 of 4 times, and under load it can fail all three tries on either addon; it checks storage bookkeeping, not crypto',
     },
   ],
-  '0.19.22': [thrownString('0.19.22')],
+  '0.19.22': [
+    thrownString('0.19.22'),
+    {
+      test: 'garbage collector coValues are not garbage collected if the maxAge is not reached',
+      reason:
+        'a timing race in the test itself (it waits 10 ms for storage before moving the collector\'s clock): under three busy loops on 2 cores it failed all three tries on the reference cojson-core-napi 0.19.22; in .ci/run it failed once with builds running beside it and passed only on retry on an idle machine; it checks the collector\'s clock, not crypto',
+    },
+  ],
   '0.18.38': [
     thrownString('0.18.38'),
     { test: 'IncomingMessagesQueue processQueue should not yield to event loop when processing is fast', reason: failsWithoutUs },
